@@ -1,0 +1,170 @@
+//! The database: every table of one account in one region, and the single entry point
+//! that executes a DynamoDB operation.
+//!
+//! [`Database::execute`] takes an operation name and a request body in the AWS JSON shape
+//! and returns the response body or a [`DynamoError`]. The browser console, the page's
+//! JavaScript API and the native HTTP endpoint all call it, so they behave identically.
+//! The caller supplies the simulated time in a [`RequestContext`]; the database never
+//! looks at a clock.
+
+use std::collections::BTreeMap;
+
+use dynaplay_sim::{SimDuration, SimTime};
+use serde_json::Value;
+
+use crate::error::{DynamoError, ErrorKind, Result};
+use crate::ops;
+use crate::table::{Table, TableStatus};
+
+/// Where the simulated account lives; shows up in ARNs and endpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub region: String,
+    pub account_id: String,
+    /// The account's table quota (AWS's default is 2,500 per region).
+    pub max_tables: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+            max_tables: 2500,
+        }
+    }
+}
+
+/// What the caller tells the database about the moment a request arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RequestContext {
+    pub now: SimTime,
+}
+
+impl RequestContext {
+    pub fn at(now: SimTime) -> Self {
+        RequestContext { now }
+    }
+}
+
+/// A completed TransactWriteItems, remembered for `ClientRequestToken` idempotency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransactionRecord {
+    pub at: SimTime,
+    /// A fingerprint of the request, to tell a retry from a different request reusing a token.
+    pub fingerprint: String,
+    pub response: Value,
+}
+
+/// How long a `ClientRequestToken` makes a TransactWriteItems idempotent.
+pub const IDEMPOTENCY_WINDOW: SimDuration = SimDuration::from_secs(600);
+
+#[derive(Debug, Clone, Default)]
+pub struct Database {
+    pub settings: Settings,
+    tables: BTreeMap<String, Table>,
+    pub(crate) transactions: BTreeMap<String, TransactionRecord>,
+    tables_created: u64,
+}
+
+/// Every operation the engine implements, in the API reference's order.
+pub const OPERATIONS: &[&str] = ops::OPERATIONS;
+
+impl Database {
+    pub fn new(settings: Settings) -> Self {
+        Database { settings, ..Self::default() }
+    }
+
+    /// Executes `operation` (e.g. `"PutItem"`) on a request body in AWS's JSON shape.
+    /// A request that fails changes nothing.
+    pub fn execute(
+        &mut self,
+        operation: &str,
+        request: &Value,
+        ctx: &RequestContext,
+    ) -> Result<Value> {
+        ops::dispatch(self, operation, request, ctx)
+    }
+
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.values()
+    }
+
+    pub fn table_names(&self) -> impl Iterator<Item = &str> {
+        self.tables.keys().map(String::as_str)
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    pub fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
+        self.tables.get_mut(name)
+    }
+
+    /// The table a data-plane request names, or `ResourceNotFoundException`. Tables that
+    /// are being created or deleted are not found by data-plane operations.
+    pub fn usable_table(&self, name: &str) -> Result<&Table> {
+        match self.tables.get(name) {
+            Some(table)
+                if !matches!(table.def.status, TableStatus::Creating | TableStatus::Deleting) =>
+            {
+                Ok(table)
+            }
+            _ => Err(DynamoError::resource_not_found()),
+        }
+    }
+
+    pub fn usable_table_mut(&mut self, name: &str) -> Result<&mut Table> {
+        match self.tables.get_mut(name) {
+            Some(table)
+                if !matches!(table.def.status, TableStatus::Creating | TableStatus::Deleting) =>
+            {
+                Ok(table)
+            }
+            _ => Err(DynamoError::resource_not_found()),
+        }
+    }
+
+    pub(crate) fn insert_table(&mut self, table: Table) {
+        self.tables_created += 1;
+        self.tables.insert(table.def.name.clone(), table);
+    }
+
+    pub(crate) fn remove_table(&mut self, name: &str) -> Option<Table> {
+        self.tables.remove(name)
+    }
+
+    /// A fresh, deterministic table id in UUID form.
+    pub(crate) fn next_table_id(&self) -> String {
+        let n = self.tables_created + 1;
+        format!("{:08x}-0000-4000-8000-{:012x}", n.wrapping_mul(0x9e37_79b9) as u32, n)
+    }
+
+    /// The ARN of a table in this account and region.
+    pub fn table_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:dynamodb:{}:{}:table/{name}",
+            self.settings.region, self.settings.account_id
+        )
+    }
+
+    /// Forgets idempotency tokens older than the window.
+    pub(crate) fn expire_transactions(&mut self, now: SimTime) {
+        self.transactions.retain(|_, record| now - record.at < IDEMPOTENCY_WINDOW);
+    }
+}
+
+/// `UnknownOperationException`, which AWS sends without a message.
+pub fn unknown_operation() -> DynamoError {
+    DynamoError::new(ErrorKind::UnknownOperation, "")
+}
+
+impl Database {
+    /// Everything a request could change, for tests that check a failed request changed
+    /// nothing.
+    #[doc(hidden)]
+    pub fn debug_state(&self) -> impl std::fmt::Debug + '_ {
+        (&self.tables, &self.transactions)
+    }
+}

@@ -1,0 +1,64 @@
+//! GetItem: read one item by its full primary key.
+//!
+//! The key must name exactly the table's key attributes with their declared types. The
+//! response holds the item (or the parts a ProjectionExpression or `AttributesToGet`
+//! names) under `Item`, or no `Item` at all when there is none: `{}`. The read is billed
+//! on the whole item, half price unless `ConsistentRead` is set, and a miss still costs
+//! the minimum half unit.
+
+use serde_json::{Map, Value};
+
+use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity};
+use crate::db::{Database, RequestContext};
+use crate::error::Result;
+use crate::expr::ExpressionKind;
+use crate::ops::item_expressions::ExpressionParams;
+use crate::ops::item_read::{ReadProjection, read_cost, read_kind};
+use crate::ops::item_request::{decode_item, required};
+use crate::ops::legacy::{check_attributes_to_get, read_attributes_to_get};
+use crate::request::{Fields, Violations};
+use crate::value::item_to_wire;
+
+pub(crate) const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Projection];
+
+pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+    let fields = Fields::of(request)?;
+    let table_name = fields.string("TableName")?;
+    let key = decode_item(&fields, "Key")?;
+    let consistent = fields.boolean("ConsistentRead")?;
+    let consumed = fields.string("ReturnConsumedCapacity")?;
+    let expressions = ExpressionParams::read(&fields, ACCEPTED)?;
+
+    let mut violations = Violations::new();
+    violations.one_of("returnConsumedCapacity", consumed, &ReturnConsumedCapacity::NAMES);
+    let names = read_attributes_to_get(&fields, "attributesToGet", &mut violations)?;
+    violations.name("tableName", table_name, true);
+    violations.not_null("key", key.as_ref());
+    violations.finish()?;
+    let table_name = required(table_name, "tableName")?;
+    let key = required(key, "key")?;
+
+    let legacy: Vec<&str> = names.iter().map(|_| "AttributesToGet").collect();
+    expressions.check_style(&legacy)?;
+    let key = key?;
+    if let Some(names) = &names {
+        check_attributes_to_get(names)?;
+    }
+    let parsed = expressions.parse()?;
+    let projection = ReadProjection::from_parts(parsed.projection, names);
+
+    let table = db.usable_table(table_name)?;
+    let key = table.def.key_schema.key_from_request(&key)?;
+    let item = table.get(&key);
+    let mut capacity = ConsumedCapacity::new(table_name);
+    capacity.read(read_cost(item, read_kind(consistent)));
+
+    let mut response = Map::new();
+    if let Some(item) = item {
+        response.insert("Item".into(), item_to_wire(&projection.apply(item)));
+    }
+    if let Some(wire) = capacity.to_wire(ReturnConsumedCapacity::parse(consumed)) {
+        response.insert("ConsumedCapacity".into(), wire);
+    }
+    Ok(Value::Object(response))
+}

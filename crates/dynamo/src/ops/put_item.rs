@@ -1,0 +1,88 @@
+//! PutItem: create an item, or replace one whole.
+//!
+//! The request is checked in AWS's order before the table is even looked up: JSON types,
+//! shape constraints, the expression/legacy style rules, the attribute values, the
+//! `ReturnValues` mode (only `NONE` and `ALL_OLD` make sense for a put), the 400 KB limit,
+//! the legacy `Expected` rules and the ConditionExpression. Only then does the table
+//! matter: its key schema decides whether the item has a valid key, its indexes whether
+//! the index key attributes have the declared types. Last comes the condition, against
+//! the item as it stands; a failed condition changes nothing but can return that item
+//! (`ReturnValuesOnConditionCheckFailure: ALL_OLD`).
+
+use serde_json::Value;
+
+use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity};
+use crate::db::{Database, RequestContext};
+use crate::error::{DynamoError, Result};
+use crate::expr::ExpressionKind;
+use crate::ops::item_expressions::ExpressionParams;
+use crate::ops::item_request::{
+    METRICS_NAMES, ON_CONDITION_FAILURE_NAMES, ReturnValues, decode_item, required, wants_metrics,
+    wants_old_on_failure,
+};
+use crate::ops::legacy::Expected;
+use crate::ops::write::{
+    Change, ITEM_TOO_LARGE, WriteCondition, check_condition, check_item_size,
+    item_collection_metrics, returned_attributes, write_response,
+};
+use crate::request::{Fields, Violations};
+
+pub(crate) const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Condition];
+
+pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+    let fields = Fields::of(request)?;
+    let table_name = fields.string("TableName")?;
+    let item = decode_item(&fields, "Item")?;
+    let expressions = ExpressionParams::read(&fields, ACCEPTED)?;
+    let expected_map = fields.object("Expected")?;
+    let conditional_operator = fields.string("ConditionalOperator")?;
+    let return_values = fields.string("ReturnValues")?;
+    let consumed = fields.string("ReturnConsumedCapacity")?;
+    let metrics = fields.string("ReturnItemCollectionMetrics")?;
+    let on_failure = fields.string("ReturnValuesOnConditionCheckFailure")?;
+
+    let mut violations = Violations::new();
+    violations.one_of("returnConsumedCapacity", consumed, &ReturnConsumedCapacity::NAMES);
+    violations.name("tableName", table_name, true);
+    violations.not_null("item", item.as_ref());
+    let expected = Expected::read(expected_map, conditional_operator, &mut violations)?;
+    violations.one_of("returnValues", return_values, &ReturnValues::NAMES);
+    violations.one_of("returnItemCollectionMetrics", metrics, &METRICS_NAMES);
+    violations.one_of(
+        "returnValuesOnConditionCheckFailure",
+        on_failure,
+        &ON_CONDITION_FAILURE_NAMES,
+    );
+    violations.finish()?;
+    let table_name = required(table_name, "tableName")?;
+    let item = required(item, "item")?;
+
+    let legacy: Vec<&str> = expected.iter().map(|_| "Expected").collect();
+    expressions.check_style(&legacy)?;
+    let item = item?;
+    let return_values = ReturnValues::parse(return_values);
+    if !matches!(return_values, ReturnValues::None | ReturnValues::AllOld) {
+        return Err(DynamoError::validation("ReturnValues can only be ALL_OLD or NONE"));
+    }
+    check_item_size(&item, ITEM_TOO_LARGE)?;
+    let expected = expected.map(Expected::validate).transpose()?;
+    let parsed = expressions.parse()?;
+    let condition = WriteCondition::from_parts(parsed.condition, expected);
+
+    let table = db.usable_table(table_name)?;
+    let key = table.def.key_schema.key_of_new_item(&item)?;
+    table.check_index_keys(&item)?;
+    let old = table.get(&key).cloned();
+    check_condition(condition.as_ref(), old.as_ref(), wants_old_on_failure(on_failure))?;
+
+    let mode = ReturnConsumedCapacity::parse(consumed);
+    let mut capacity = ConsumedCapacity::new(table_name);
+    let change = Change { key: key.clone(), old, new: Some(item) };
+    change.charge(table, false, &mut capacity);
+    let attributes = returned_attributes(return_values, change.old.as_ref(), None, &[]);
+
+    let table = db.usable_table_mut(table_name)?;
+    change.commit(table);
+    let metrics = if wants_metrics(metrics) { item_collection_metrics(table, &key) } else { None };
+    Ok(write_response(attributes, capacity.to_wire(mode), metrics))
+}

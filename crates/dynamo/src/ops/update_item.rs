@@ -1,0 +1,162 @@
+//! UpdateItem: change some attributes of one item, creating it if it is missing.
+//!
+//! The changes come as an UpdateExpression (`SET a = :v REMOVE b ADD n :one DELETE s :x`)
+//! or as legacy `AttributeUpdates`, never both. An update is an upsert: on a missing item
+//! it starts from the key alone, so even `REMOVE x` on nothing leaves an item behind. The
+//! key attributes themselves cannot be updated; index key attributes can, but must keep
+//! their declared types, and the result must still fit in 400 KB.
+//!
+//! `ReturnValues` has all five modes here: the whole item before or after, or just the
+//! parts the update touched (`UPDATED_OLD` / `UPDATED_NEW`: each written or removed path,
+//! as it was or as it is). The write is billed on the larger of the item before and after.
+
+use serde_json::Value;
+
+use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity};
+use crate::db::{Database, RequestContext};
+use crate::error::{DynamoError, Result};
+use crate::expr::{DocumentPath, ExpressionKind, UpdateExpression};
+use crate::key::KeySchema;
+use crate::ops::item_expressions::ExpressionParams;
+use crate::ops::item_request::{
+    METRICS_NAMES, ON_CONDITION_FAILURE_NAMES, ReturnValues, decode_item, required,
+    wants_metrics, wants_old_on_failure,
+};
+use crate::ops::legacy::{AttributeUpdates, Expected, LegacyUpdate};
+use crate::ops::write::{
+    Change, UPDATED_ITEM_TOO_LARGE, WriteCondition, check_condition, check_item_size,
+    item_collection_metrics, returned_attributes, write_response,
+};
+use crate::request::{Fields, Violations};
+use crate::value::Item;
+
+pub(crate) const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Update, ExpressionKind::Condition];
+
+/// The update of a request, in whichever style it came.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ItemUpdate {
+    Expression(UpdateExpression),
+    Legacy(LegacyUpdate),
+    /// Neither member: the item is created from its key if missing, else left alone.
+    Nothing,
+}
+
+impl ItemUpdate {
+    pub(crate) fn from_parts(
+        expression: Option<UpdateExpression>,
+        legacy: Option<LegacyUpdate>,
+    ) -> ItemUpdate {
+        match (expression, legacy) {
+            (Some(expression), _) => ItemUpdate::Expression(expression),
+            (None, Some(legacy)) => ItemUpdate::Legacy(legacy),
+            (None, None) => ItemUpdate::Nothing,
+        }
+    }
+
+    /// The paths the update writes or removes.
+    pub(crate) fn paths(&self) -> Vec<DocumentPath> {
+        match self {
+            ItemUpdate::Expression(expression) => expression.target_paths().to_vec(),
+            ItemUpdate::Legacy(legacy) => legacy.attributes().map(DocumentPath::attribute).collect(),
+            ItemUpdate::Nothing => Vec::new(),
+        }
+    }
+
+    /// AWS refuses any update that touches a key attribute, before looking at the item.
+    pub(crate) fn check_keys(&self, schema: &KeySchema) -> Result<()> {
+        let touched = self
+            .paths()
+            .into_iter()
+            .map(|path| path.top_level().to_string())
+            .find(|name| schema.is_key_attribute(name));
+        match touched {
+            Some(name) => Err(DynamoError::validation(format!(
+                "One or more parameter values were invalid: Cannot update attribute {name}. This attribute is part of the key"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The item after the update. `base` is the stored item or, for a new item, its key.
+    pub(crate) fn apply(&self, base: &Item) -> Result<Item> {
+        match self {
+            ItemUpdate::Expression(expression) => expression.apply(base),
+            ItemUpdate::Legacy(legacy) => legacy.apply(base),
+            ItemUpdate::Nothing => Ok(base.clone()),
+        }
+    }
+}
+
+pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+    let fields = Fields::of(request)?;
+    let table_name = fields.string("TableName")?;
+    let key = decode_item(&fields, "Key")?;
+    let expressions = ExpressionParams::read(&fields, ACCEPTED)?;
+    let expected_map = fields.object("Expected")?;
+    let conditional_operator = fields.string("ConditionalOperator")?;
+    let updates_map = fields.object("AttributeUpdates")?;
+    let return_values = fields.string("ReturnValues")?;
+    let consumed = fields.string("ReturnConsumedCapacity")?;
+    let metrics = fields.string("ReturnItemCollectionMetrics")?;
+    let on_failure = fields.string("ReturnValuesOnConditionCheckFailure")?;
+
+    let mut violations = Violations::new();
+    violations.one_of("returnConsumedCapacity", consumed, &ReturnConsumedCapacity::NAMES);
+    violations.name("tableName", table_name, true);
+    violations.one_of("returnItemCollectionMetrics", metrics, &METRICS_NAMES);
+    violations.one_of("returnValues", return_values, &ReturnValues::NAMES);
+    violations.not_null("key", key.as_ref());
+    let expected = Expected::read(expected_map, conditional_operator, &mut violations)?;
+    let updates = AttributeUpdates::read(updates_map, &mut violations)?;
+    violations.one_of(
+        "returnValuesOnConditionCheckFailure",
+        on_failure,
+        &ON_CONDITION_FAILURE_NAMES,
+    );
+    violations.finish()?;
+    let table_name = required(table_name, "tableName")?;
+    let key = required(key, "key")?;
+
+    let mut legacy = Vec::new();
+    if updates.is_some() {
+        legacy.push("AttributeUpdates");
+    }
+    if expected.is_some() {
+        legacy.push("Expected");
+    }
+    expressions.check_style(&legacy)?;
+    let key = key?;
+    let updates = updates.map(AttributeUpdates::validate).transpose()?;
+    let expected = expected.map(Expected::validate).transpose()?;
+    let parsed = expressions.parse()?;
+    let update = ItemUpdate::from_parts(parsed.update, updates);
+    let condition = WriteCondition::from_parts(parsed.condition, expected);
+    let return_values = ReturnValues::parse(return_values);
+
+    let table = db.usable_table(table_name)?;
+    let schema = &table.def.key_schema;
+    let key = schema.key_from_request(&key)?;
+    update.check_keys(schema)?;
+    let old = table.get(&key).cloned();
+    check_condition(condition.as_ref(), old.as_ref(), wants_old_on_failure(on_failure))?;
+    let base = old.clone().unwrap_or_else(|| schema.key_item(&key));
+    let new = update.apply(&base)?;
+    check_item_size(&new, UPDATED_ITEM_TOO_LARGE)?;
+    table.check_index_keys(&new)?;
+
+    let mut capacity = ConsumedCapacity::new(table_name);
+    let change = Change { key: key.clone(), old, new: Some(new) };
+    change.charge(table, false, &mut capacity);
+    let attributes = returned_attributes(
+        return_values,
+        change.old.as_ref(),
+        change.new.as_ref(),
+        &update.paths(),
+    );
+
+    let table = db.usable_table_mut(table_name)?;
+    change.commit(table);
+    let metrics = if wants_metrics(metrics) { item_collection_metrics(table, &key) } else { None };
+    let mode = ReturnConsumedCapacity::parse(consumed);
+    Ok(write_response(attributes, capacity.to_wire(mode), metrics))
+}

@@ -1,0 +1,155 @@
+//! The DynamoDB JSON 1.0 protocol, as DynamoDB's front door speaks it.
+//!
+//! A request is an HTTP POST whose `X-Amz-Target` header names the API version and the
+//! operation (`DynamoDB_20120810.PutItem`) and whose body is a JSON object. Every answer
+//! carries an `x-amzn-RequestId` and an `x-amz-crc32` checksum of its body, which SDKs
+//! verify. Failures are JSON bodies `{"__type": "...#Name", "message": "..."}` with status
+//! 400 (500 for internal errors), and the front door has its own: a body that is not JSON is
+//! a `SerializationException`, an unknown target an `UnknownOperationException`.
+//!
+//! Everything here is a pure function of the request, so the endpoint's behaviour is
+//! tested without sockets.
+
+use dynaplay_world::dynamo::{DynamoError, ErrorKind, OPERATIONS};
+use serde_json::Value;
+
+/// The largest request body accepted (DynamoDB's own limit is 16 MB).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// API versions whose targets are understood.
+const API_PREFIX: &str = "DynamoDB_20120810";
+
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
+
+/// What the front door decided about a request, before any operation runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Admission {
+    /// Run `operation` on `body`.
+    Execute { operation: String, body: Value },
+    /// Answer at once with this error.
+    Reject(DynamoError),
+}
+
+/// Reads the target and body of a POST.
+pub fn admit(target: Option<&str>, body: &[u8]) -> Admission {
+    // AWS parses the body before it looks at the target.
+    let parsed: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(value) => value,
+            Err(_) => return Admission::Reject(DynamoError::new(ErrorKind::Serialization, "")),
+        }
+    };
+    let operation = target
+        .and_then(|t| t.split_once('.'))
+        .filter(|(api, op)| *api == API_PREFIX && OPERATIONS.contains(op))
+        .map(|(_, op)| op.to_string());
+    let Some(operation) = operation else {
+        return Admission::Reject(DynamoError::new(ErrorKind::UnknownOperation, ""));
+    };
+    if parsed.is_null() {
+        // An empty body reaches no operation: AWS answers SerializationException.
+        return Admission::Reject(DynamoError::new(ErrorKind::Serialization, ""));
+    }
+    Admission::Execute { operation, body: parsed }
+}
+
+/// A response ready to send: status and JSON body text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn ok(response: &Value) -> Reply {
+        Reply { status: 200, body: response.to_string() }
+    }
+
+    pub fn error(err: &DynamoError) -> Reply {
+        Reply { status: err.kind.http_status(), body: err.to_wire().to_string() }
+    }
+
+    /// The `x-amz-crc32` header: CRC-32 of the body bytes, as an unsigned decimal.
+    pub fn crc32(&self) -> u32 {
+        crc32fast::hash(self.body.as_bytes())
+    }
+}
+
+/// A 52-character request id in AWS's style (upper-case letters and digits), derived
+/// from a counter so that a seeded run numbers its requests the same way every time.
+pub fn request_id(sequence: u64) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut state = sequence.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut id = String::with_capacity(52);
+    for _ in 0..52 {
+        // splitmix64: cheap, well mixed, deterministic.
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        let index = (z % ALPHABET.len() as u64) as usize;
+        id.push(char::from(*ALPHABET.get(index).unwrap_or(&b'0')));
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_name_an_operation_of_the_current_api() {
+        let ok = admit(Some("DynamoDB_20120810.ListTables"), b"{}");
+        assert_eq!(
+            ok,
+            Admission::Execute { operation: "ListTables".into(), body: serde_json::json!({}) }
+        );
+        for target in [None, Some("ListTables"), Some("DynamoDB_20120810.Nope"), Some("X.ListTables")] {
+            match admit(target, b"{}") {
+                Admission::Reject(err) => assert_eq!(err.kind, ErrorKind::UnknownOperation),
+                other => panic!("{target:?} was admitted: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_a_serialization_exception_before_the_target_is_read() {
+        match admit(Some("nonsense"), b"{not json") {
+            Admission::Reject(err) => {
+                assert_eq!(err.kind, ErrorKind::Serialization);
+                assert_eq!(
+                    Reply::error(&err).body,
+                    r#"{"__type":"com.amazon.coral.service#SerializationException"}"#
+                );
+            }
+            other => panic!("admitted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_operation_has_no_message() {
+        let err = DynamoError::new(ErrorKind::UnknownOperation, "");
+        assert_eq!(
+            Reply::error(&err).body,
+            r#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#
+        );
+    }
+
+    #[test]
+    fn request_ids_look_like_aws_and_are_deterministic() {
+        let a = request_id(1);
+        assert_eq!(a.len(), 52);
+        assert!(a.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+        assert_eq!(a, request_id(1));
+        assert_ne!(a, request_id(2));
+    }
+
+    #[test]
+    fn crc32_is_of_the_body() {
+        let reply = Reply { status: 200, body: "{}".into() };
+        assert_eq!(reply.crc32(), 2745614147);
+    }
+}

@@ -1,0 +1,210 @@
+//! Every browser API the playground touches, in one place.
+//!
+//! Animation frames, keyboard shortcuts, the system colour scheme, local storage, the URL
+//! fragment, globals on `window` (the page's JavaScript API) and the values of form fields
+//! are all reached from here, so the rest of the app stays a function of state and
+//! can be reasoned about (and tested) without a page. Anything the browser refuses — storage
+//! disabled, no `matchMedia` — degrades to a sensible default instead of failing.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use gloo::render::{AnimationFrame, request_animation_frame};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    Event, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
+    MediaQueryList,
+};
+
+use crate::theme::{Theme, ThemePreference};
+
+const THEME_KEY: &str = "dynaplay.theme";
+const DARK_QUERY: &str = "(prefers-color-scheme: dark)";
+
+fn dark_query() -> Option<MediaQueryList> {
+    web_sys::window()?.match_media(DARK_QUERY).ok().flatten()
+}
+
+/// Whether the system currently prefers a dark colour scheme.
+pub fn system_prefers_dark() -> bool {
+    dark_query().is_some_and(|query| query.matches())
+}
+
+/// Calls `on_change(dark)` whenever the system colour scheme changes, until dropped.
+pub fn watch_system_theme(on_change: impl Fn(bool) + 'static) -> Option<EventListener> {
+    let query = dark_query()?;
+    let target = query.clone();
+    Some(EventListener::new(&target, "change", move |_| on_change(query.matches())))
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn load_theme() -> ThemePreference {
+    let stored = storage().and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+    ThemePreference::from_stored(stored.as_deref())
+}
+
+pub fn save_theme(preference: ThemePreference) {
+    if let Some(storage) = storage() {
+        // Storage can be full or disabled; the theme then lasts only for this visit.
+        let _ = match preference.stored_name() {
+            Some(name) => storage.set_item(THEME_KEY, name),
+            None => storage.remove_item(THEME_KEY),
+        };
+    }
+}
+
+/// Puts the theme on `<html data-theme>`, where the style sheet reads it.
+pub fn apply_theme(theme: Theme) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-theme", theme.name());
+    }
+}
+
+/// The URL fragment (`#/dax`), or empty.
+pub fn fragment() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Calls `on_change(fragment)` when the URL fragment changes (links, back/forward).
+pub fn watch_fragment(on_change: impl Fn(String) + 'static) -> Option<EventListener> {
+    let window = web_sys::window()?;
+    Some(EventListener::new(&window, "hashchange", move |_| on_change(fragment())))
+}
+
+/// Sets `window[name] = value`; false if there is no window or it refused.
+pub fn set_global(name: &str, value: &JsValue) -> bool {
+    web_sys::window()
+        .is_some_and(|window| js_sys::Reflect::set(&window, &JsValue::from_str(name), value).is_ok())
+}
+
+/// Removes `window[name]`, but only while it is still `value`: a newer installation by
+/// another mount of the app is left alone.
+pub fn remove_global_if(name: &str, value: &JsValue) {
+    let Some(window) = web_sys::window() else { return };
+    let key = JsValue::from_str(name);
+    if js_sys::Reflect::get(&window, &key).is_ok_and(|current| js_sys::Object::is(&current, value))
+    {
+        let _ = js_sys::Reflect::delete_property(&window, &key);
+    }
+}
+
+/// The text of the input, textarea or select an event came from.
+pub fn event_value(event: &Event) -> Option<String> {
+    let target = event.target()?;
+    if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+        return Some(input.value());
+    }
+    if let Some(area) = target.dyn_ref::<HtmlTextAreaElement>() {
+        return Some(area.value());
+    }
+    target.dyn_ref::<HtmlSelectElement>().map(HtmlSelectElement::value)
+}
+
+/// Whether the checkbox an event came from is now checked.
+pub fn event_checked(event: &Event) -> Option<bool> {
+    event.target()?.dyn_ref::<HtmlInputElement>().map(HtmlInputElement::checked)
+}
+
+/// A keyboard shortcut the playground understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortcut {
+    TogglePlay,
+    Step,
+    Help,
+    Escape,
+}
+
+impl Shortcut {
+    pub fn from_key(key: &str) -> Option<Shortcut> {
+        match key {
+            " " | "Spacebar" => Some(Shortcut::TogglePlay),
+            "." => Some(Shortcut::Step),
+            "?" => Some(Shortcut::Help),
+            "Escape" => Some(Shortcut::Escape),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a key press belongs to a text field rather than to the playground.
+fn typing_into_field(event: &KeyboardEvent) -> bool {
+    let Some(element) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    let tag = element.tag_name().to_ascii_lowercase();
+    let text_input = tag == "input"
+        && !matches!(
+            element.get_attribute("type").as_deref(),
+            Some("range" | "checkbox" | "radio" | "button")
+        );
+    text_input
+        || tag == "textarea"
+        || tag == "select"
+        || element.get_attribute("contenteditable").is_some_and(|v| v != "false")
+}
+
+/// Calls `on_shortcut` for shortcuts pressed anywhere on the page except in text fields.
+pub fn watch_shortcuts(on_shortcut: impl Fn(Shortcut) + 'static) -> Option<EventListener> {
+    let document = web_sys::window()?.document()?;
+    Some(EventListener::new(&document, "keydown", move |event| {
+        let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+        if event.ctrl_key() || event.meta_key() || event.alt_key() || typing_into_field(event) {
+            return;
+        }
+        if let Some(shortcut) = Shortcut::from_key(&event.key()) {
+            // Space would otherwise scroll the page or press the focused button twice.
+            event.prevent_default();
+            on_shortcut(shortcut);
+        }
+    }))
+}
+
+/// A running loop of animation frames, stopped when dropped.
+pub struct FrameLoop {
+    _handle: Rc<RefCell<Option<AnimationFrame>>>,
+}
+
+/// Calls `on_frame(elapsed_ms)` on every animation frame until the returned loop is dropped.
+/// The first frame only sets the baseline, so starting the loop never jumps time.
+pub fn frame_loop(on_frame: impl Fn(f64) + 'static) -> FrameLoop {
+    let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+    let on_frame = Rc::new(on_frame);
+    schedule_frame(Rc::downgrade(&handle), on_frame, None);
+    FrameLoop { _handle: handle }
+}
+
+fn schedule_frame(
+    slot: std::rc::Weak<RefCell<Option<AnimationFrame>>>,
+    on_frame: Rc<dyn Fn(f64)>,
+    previous: Option<f64>,
+) {
+    let Some(strong) = slot.upgrade() else { return };
+    let next_slot = slot.clone();
+    let frame = request_animation_frame(move |timestamp| {
+        if let Some(previous) = previous {
+            on_frame(timestamp - previous);
+        }
+        schedule_frame(next_slot, on_frame, Some(timestamp));
+    });
+    *strong.borrow_mut() = Some(frame);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcut_keys() {
+        assert_eq!(Shortcut::from_key(" "), Some(Shortcut::TogglePlay));
+        assert_eq!(Shortcut::from_key("."), Some(Shortcut::Step));
+        assert_eq!(Shortcut::from_key("?"), Some(Shortcut::Help));
+        assert_eq!(Shortcut::from_key("a"), None);
+    }
+}
