@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { serveDist, launchBrowser, openPage, ensureOutputDir, simMicros } from './harness.mjs';
 
-const VIEWS = ['Tables', 'Partitions', 'Consistency', 'DAX', 'EMR', 'Lessons'];
+const VIEWS = ['Tables', 'Console', 'Partitions', 'Consistency', 'DAX', 'EMR', 'Lessons'];
 const STEP_MICROS = 100_000;
 
 let site;

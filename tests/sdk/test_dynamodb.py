@@ -31,7 +31,10 @@ def test_table_lifecycle(ddb, table_name):
     ddb.delete_table(TableName=table_name)
     with pytest.raises(ClientError) as exc:
         ddb.describe_table(TableName=table_name)
-    assert error_of(exc) == ("ResourceNotFoundException", "Requested resource not found")
+    assert error_of(exc) == (
+        "ResourceNotFoundException",
+        f"Requested resource not found: Table: {table_name} not found",
+    )
 
 
 def test_list_tables_paginates(ddb):
@@ -325,9 +328,9 @@ def test_protocol_errors(endpoint):
         )
         try:
             with urllib.request.urlopen(request) as response:
-                return response.status, dict(response.headers), response.read()
+                return response.status, response.headers, response.read()
         except urllib.error.HTTPError as err:
-            return err.code, dict(err.headers), err.read()
+            return err.code, err.headers, err.read()
 
     status, headers, body = post("DynamoDB_20120810.ListTables", b"{not json")
     assert status == 400

@@ -1,13 +1,15 @@
 //! The page: header with navigation and time controls, the open view, the shortcut help.
 //!
 //! `App` owns the reducer and wires the browser's events into it: animation frames while
-//! playing, keyboard shortcuts, URL fragment changes and the system theme. Everything it
-//! renders comes from the reducer's state.
+//! playing, keyboard shortcuts, URL fragment changes and the system theme. It also installs
+//! the page's JavaScript API (`window.dynaplay`) over the same world. Everything it renders
+//! comes from the reducer's state.
 
 use yew::prelude::*;
 
 use crate::browser::{self, Shortcut};
 use crate::help::ShortcutHelp;
+use crate::js_api;
 use crate::nav::Nav;
 use crate::state::{Action, DEFAULT_SEED, Playground};
 use crate::theme::Theme;
@@ -54,6 +56,16 @@ pub fn app() -> Html {
         });
     }
 
+    // `window.dynaplay` runs requests on the same world; its writes refresh the views.
+    {
+        let world = state.world.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let api = js_api::install(world, move || dispatcher.dispatch(Action::WorldChanged));
+            move || drop(api)
+        });
+    }
+
     // Simulated time advances from animation frames only while playing.
     {
         let dispatcher = state.dispatcher();
@@ -95,7 +107,7 @@ pub fn app() -> Html {
                 >{"?"}</button>
             </header>
             <main class="view" aria-labelledby="view-title">
-                <ViewBody view={state.view} />
+                <ViewBody state={state.clone()} />
             </main>
             if state.help_open {
                 <ShortcutHelp on_close={dispatch_on_click(&state, Action::CloseHelp)} />

@@ -277,12 +277,19 @@ fn index_info(index: &Value, global: bool, types: &[(String, String)]) -> Option
     })
 }
 
+/// The attribute value `{kind: inner}`, e.g. `{"N": "1"}`.
+pub fn attribute(kind: &str, inner: Value) -> Value {
+    let mut value = Map::new();
+    value.insert(kind.to_string(), inner);
+    Value::Object(value)
+}
+
 /// An attribute value of scalar type `scalar` (`S`, `N`, `B`, `BOOL`) from what was typed.
 /// Text is passed through as typed so that the engine, not the form, judges a bad number;
 /// only a boolean must be read here, because `BOOL` is not a string on the wire.
 pub fn typed_value(scalar: &str, text: &str) -> Result<Value, String> {
     match scalar {
-        "S" | "N" | "B" => Ok(json!({ scalar: text })),
+        "S" | "N" | "B" => Ok(attribute(scalar, json!(text))),
         "BOOL" => match text.trim() {
             "true" => Ok(json!({"BOOL": true})),
             "false" => Ok(json!({"BOOL": false})),

@@ -6,12 +6,21 @@
 //! anything. Every browser API the app touches (animation frames, keyboard, storage, the
 //! URL, the system colour scheme) is reached through [`browser`], so the rest reads like a
 //! pure function of state.
+//!
+//! Every DynamoDB request — from the Tables view's forms, the JSON console or the page's
+//! JavaScript API ([`js_api`]) — goes through one door, [`requests`], to the world's
+//! engine, so all three behave exactly like the native HTTP endpoint.
 
 pub mod app;
 pub mod browser;
+pub mod console_history;
+pub mod dynamo_json;
 pub mod help;
+pub mod js_api;
 pub mod nav;
+pub mod requests;
 pub mod state;
+pub mod table_browser;
 pub mod theme;
 pub mod time_controls;
 pub mod view;

@@ -185,11 +185,14 @@ impl Playground {
 }
 
 /// Two states are equal when they would render the same: the same world at the same
-/// revision, and the same view, controls and theme.
+/// revision, the same view, controls and theme, and the same request outcomes.
 impl PartialEq for Playground {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.world, &other.world)
             && self.revision == other.revision
+            && self.data_revision == other.data_revision
+            && (Rc::ptr_eq(&self.tables, &other.tables) || self.tables == other.tables)
+            && (Rc::ptr_eq(&self.console, &other.console) || self.console == other.console)
             && self.view == other.view
             && self.playing == other.playing
             && self.speed_exponent == other.speed_exponent

@@ -9,6 +9,7 @@ use std::fmt;
 pub enum View {
     #[default]
     Tables,
+    Console,
     Partitions,
     Consistency,
     Dax,
@@ -17,13 +18,21 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 6] =
-        [View::Tables, View::Partitions, View::Consistency, View::Dax, View::Emr, View::Lessons];
+    pub const ALL: [View; 7] = [
+        View::Tables,
+        View::Console,
+        View::Partitions,
+        View::Consistency,
+        View::Dax,
+        View::Emr,
+        View::Lessons,
+    ];
 
     /// The link text, also the accessible name of the link.
     pub fn title(self) -> &'static str {
         match self {
             View::Tables => "Tables",
+            View::Console => "Console",
             View::Partitions => "Partitions",
             View::Consistency => "Consistency",
             View::Dax => "DAX",
@@ -35,6 +44,7 @@ impl View {
     pub fn slug(self) -> &'static str {
         match self {
             View::Tables => "tables",
+            View::Console => "console",
             View::Partitions => "partitions",
             View::Consistency => "consistency",
             View::Dax => "dax",
@@ -71,6 +81,8 @@ mod tests {
             assert_eq!(View::from_fragment(&view.href()), view);
         }
         assert_eq!(View::from_fragment("#/dax/cluster-1"), View::Dax);
+        assert_eq!(View::from_fragment("#/console"), View::Console);
+        assert_eq!(View::ALL.get(1), Some(&View::Console), "Console comes right after Tables");
         assert_eq!(View::from_fragment("#/nope"), View::Tables);
         assert_eq!(View::from_fragment(""), View::Tables);
     }

@@ -78,7 +78,10 @@ pub struct ConsumedCapacity {
 
 impl ConsumedCapacity {
     pub fn new(table_name: &str) -> Self {
-        ConsumedCapacity { table_name: table_name.to_string(), ..Self::default() }
+        ConsumedCapacity {
+            table_name: table_name.to_string(),
+            ..Self::default()
+        }
     }
 
     pub fn read(&mut self, units: f64) {
@@ -98,7 +101,11 @@ impl ConsumedCapacity {
     }
 
     fn index_entry(&mut self, index: &str, local: bool) -> &mut (f64, f64) {
-        let map = if local { &mut self.local_indexes } else { &mut self.global_indexes };
+        let map = if local {
+            &mut self.local_indexes
+        } else {
+            &mut self.global_indexes
+        };
         map.entry(index.to_string()).or_default()
     }
 
@@ -158,7 +165,11 @@ mod tests {
     #[test]
     fn read_units_round_up_per_4kb_and_halve_for_eventual() {
         assert_eq!(read_units(1, ReadKind::Strong), 1.0);
-        assert_eq!(read_units(0, ReadKind::Strong), 1.0, "a missing item still costs");
+        assert_eq!(
+            read_units(0, ReadKind::Strong),
+            1.0,
+            "a missing item still costs"
+        );
         assert_eq!(read_units(4096, ReadKind::Strong), 1.0);
         assert_eq!(read_units(4097, ReadKind::Strong), 2.0);
         assert_eq!(read_units(4097, ReadKind::Eventual), 1.0);

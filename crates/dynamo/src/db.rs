@@ -72,7 +72,10 @@ pub const OPERATIONS: &[&str] = ops::OPERATIONS;
 
 impl Database {
     pub fn new(settings: Settings) -> Self {
-        Database { settings, ..Self::default() }
+        Database {
+            settings,
+            ..Self::default()
+        }
     }
 
     /// Executes `operation` (e.g. `"PutItem"`) on a request body in AWS's JSON shape.
@@ -107,7 +110,10 @@ impl Database {
     pub fn usable_table(&self, name: &str) -> Result<&Table> {
         match self.tables.get(name) {
             Some(table)
-                if !matches!(table.def.status, TableStatus::Creating | TableStatus::Deleting) =>
+                if !matches!(
+                    table.def.status,
+                    TableStatus::Creating | TableStatus::Deleting
+                ) =>
             {
                 Ok(table)
             }
@@ -118,7 +124,10 @@ impl Database {
     pub fn usable_table_mut(&mut self, name: &str) -> Result<&mut Table> {
         match self.tables.get_mut(name) {
             Some(table)
-                if !matches!(table.def.status, TableStatus::Creating | TableStatus::Deleting) =>
+                if !matches!(
+                    table.def.status,
+                    TableStatus::Creating | TableStatus::Deleting
+                ) =>
             {
                 Ok(table)
             }
@@ -138,7 +147,11 @@ impl Database {
     /// A fresh, deterministic table id in UUID form.
     pub(crate) fn next_table_id(&self) -> String {
         let n = self.tables_created + 1;
-        format!("{:08x}-0000-4000-8000-{:012x}", n.wrapping_mul(0x9e37_79b9) as u32, n)
+        format!(
+            "{:08x}-0000-4000-8000-{:012x}",
+            n.wrapping_mul(0x9e37_79b9) as u32,
+            n
+        )
     }
 
     /// The ARN of a table in this account and region.
@@ -151,7 +164,8 @@ impl Database {
 
     /// Forgets idempotency tokens older than the window.
     pub(crate) fn expire_transactions(&mut self, now: SimTime) {
-        self.transactions.retain(|_, record| now - record.at < IDEMPOTENCY_WINDOW);
+        self.transactions
+            .retain(|_, record| now - record.at < IDEMPOTENCY_WINDOW);
     }
 }
 

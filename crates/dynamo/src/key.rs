@@ -279,13 +279,22 @@ mod tests {
 
     fn schema() -> KeySchema {
         KeySchema {
-            hash: KeyAttribute { name: "pk".into(), scalar_type: ScalarType::S },
-            range: Some(KeyAttribute { name: "sk".into(), scalar_type: ScalarType::N }),
+            hash: KeyAttribute {
+                name: "pk".into(),
+                scalar_type: ScalarType::S,
+            },
+            range: Some(KeyAttribute {
+                name: "sk".into(),
+                scalar_type: ScalarType::N,
+            }),
         }
     }
 
     fn item(pairs: &[(&str, AttributeValue)]) -> Item {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     fn n(text: &str) -> AttributeValue {
@@ -300,14 +309,18 @@ mod tests {
             missing.unwrap_err().message,
             "One or more parameter values were invalid: Missing the key sk in the item"
         );
-        let mistyped =
-            s.key_of_new_item(&item(&[("pk", n("1")), ("sk", n("1"))])).unwrap_err();
+        let mistyped = s
+            .key_of_new_item(&item(&[("pk", n("1")), ("sk", n("1"))]))
+            .unwrap_err();
         assert_eq!(
             mistyped.message,
             "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N"
         );
         let empty = s
-            .key_of_new_item(&item(&[("pk", AttributeValue::S(String::new())), ("sk", n("1"))]))
+            .key_of_new_item(&item(&[
+                ("pk", AttributeValue::S(String::new())),
+                ("sk", n("1")),
+            ]))
             .unwrap_err();
         assert_eq!(
             empty.message,
@@ -318,8 +331,15 @@ mod tests {
     #[test]
     fn request_keys_must_match_the_schema_exactly() {
         let s = schema();
-        let extra = item(&[("pk", AttributeValue::S("a".into())), ("sk", n("1")), ("x", n("2"))]);
-        assert_eq!(s.key_from_request(&extra).unwrap_err().message, schema_mismatch().message);
+        let extra = item(&[
+            ("pk", AttributeValue::S("a".into())),
+            ("sk", n("1")),
+            ("x", n("2")),
+        ]);
+        assert_eq!(
+            s.key_from_request(&extra).unwrap_err().message,
+            schema_mismatch().message
+        );
         let good = item(&[("pk", AttributeValue::S("a".into())), ("sk", n("1.0"))]);
         let key = s.key_from_request(&good).unwrap();
         assert_eq!(key.range, Some(KeyValue::N(Number::parse("1").unwrap())));
@@ -330,7 +350,13 @@ mod tests {
         let a = KeyValue::N(Number::parse("-5").unwrap());
         let b = KeyValue::N(Number::parse("10").unwrap());
         assert!(a < b);
-        assert!(KeyValue::S("B".into()) < KeyValue::S("a".into()), "UTF-8 byte order");
-        assert!(KeyValue::B(vec![0x7f]) < KeyValue::B(vec![0x80]), "unsigned bytes");
+        assert!(
+            KeyValue::S("B".into()) < KeyValue::S("a".into()),
+            "UTF-8 byte order"
+        );
+        assert!(
+            KeyValue::B(vec![0x7f]) < KeyValue::B(vec![0x80]),
+            "unsigned bytes"
+        );
     }
 }

@@ -24,7 +24,11 @@ pub fn segment_range(segment: u32, total: u32) -> (u128, u128) {
     let segment = u128::from(segment).min(total - 1);
     let width = u128::MAX / total;
     let start = width * segment;
-    let end = if segment + 1 == total { u128::MAX } else { start + width - 1 };
+    let end = if segment + 1 == total {
+        u128::MAX
+    } else {
+        start + width - 1
+    };
     (start, end)
 }
 
@@ -50,7 +54,10 @@ fn mix_k2(k2: u64) -> u64 {
 
 fn le_u64(bytes: &[u8]) -> u64 {
     // Little-endian over up to eight bytes; shorter tails are zero-extended.
-    bytes.iter().rev().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+    bytes
+        .iter()
+        .rev()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
 }
 
 /// MurmurHash3, x64 128-bit variant (Austin Appleby's reference), as `h1 << 64 | h2`.
@@ -61,9 +68,17 @@ pub fn murmur3_x64_128(data: &[u8], seed: u32) -> u128 {
     for block in &mut blocks {
         let (lo, hi) = block.split_at(8);
         h1 ^= mix_k1(le_u64(lo));
-        h1 = h1.rotate_left(27).wrapping_add(h2).wrapping_mul(5).wrapping_add(0x52dc_e729);
+        h1 = h1
+            .rotate_left(27)
+            .wrapping_add(h2)
+            .wrapping_mul(5)
+            .wrapping_add(0x52dc_e729);
         h2 ^= mix_k2(le_u64(hi));
-        h2 = h2.rotate_left(31).wrapping_add(h1).wrapping_mul(5).wrapping_add(0x3849_5ab5);
+        h2 = h2
+            .rotate_left(31)
+            .wrapping_add(h1)
+            .wrapping_mul(5)
+            .wrapping_add(0x3849_5ab5);
     }
     let tail = blocks.remainder();
     if tail.len() > 8 {
@@ -91,7 +106,10 @@ mod tests {
     #[test]
     fn reference_vectors() {
         assert_eq!(murmur3_x64_128(b"", 0), 0);
-        assert_eq!(murmur3_x64_128(b"hello", 0), 0xcbd8a7b341bd9b02_5b1e906a48ae1d19);
+        assert_eq!(
+            murmur3_x64_128(b"hello", 0),
+            0xcbd8a7b341bd9b02_5b1e906a48ae1d19
+        );
         assert_eq!(
             murmur3_x64_128(b"The quick brown fox jumps over the lazy dog", 0),
             0xe34bbc7bbc071b6c_7a433ca9c49a9347
@@ -104,7 +122,11 @@ mod tests {
         let a = KeyValue::N(Number::parse("1.0").unwrap());
         let b = KeyValue::N(Number::parse("1").unwrap());
         assert_eq!(key_hash(&a), key_hash(&b));
-        assert_ne!(key_hash(&KeyValue::S("1".into())), key_hash(&a), "types differ");
+        assert_ne!(
+            key_hash(&KeyValue::S("1".into())),
+            key_hash(&a),
+            "types differ"
+        );
     }
 
     #[test]

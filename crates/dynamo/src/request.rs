@@ -99,7 +99,9 @@ impl<'a> Fields<'a> {
             None => Ok(None),
             Some(Value::Number(n)) => Ok(Some(match (n.as_i64(), n.as_f64()) {
                 (Some(i), _) => i,
-                (None, Some(f)) if f.is_finite() => f.trunc().clamp(i64::MIN as f64, i64::MAX as f64) as i64,
+                (None, Some(f)) if f.is_finite() => {
+                    f.trunc().clamp(i64::MIN as f64, i64::MAX as f64) as i64
+                }
                 _ => i64::MAX,
             })),
             Some(Value::String(s)) => s
@@ -138,7 +140,9 @@ impl<'a> Fields<'a> {
 
     /// `ExpressionAttributeNames`-style members: a map of strings to strings.
     pub fn string_map(&self, name: &str) -> Result<Option<Vec<(&'a str, &'a str)>>> {
-        let Some(map) = self.object(name)? else { return Ok(None) };
+        let Some(map) = self.object(name)? else {
+            return Ok(None);
+        };
         map.iter()
             .map(|(k, v)| match v {
                 Value::String(s) => Ok((k.as_str(), s.as_str())),
@@ -150,7 +154,9 @@ impl<'a> Fields<'a> {
 
     /// `ExpressionAttributeValues`-style members: a map of names to attribute values.
     pub fn value_map(&self, name: &str) -> Result<Option<Vec<(&'a str, AttributeValue)>>> {
-        let Some(map) = self.object(name)? else { return Ok(None) };
+        let Some(map) = self.object(name)? else {
+            return Ok(None);
+        };
         map.iter()
             .map(|(k, v)| AttributeValue::from_wire(v).map(|value| (k.as_str(), value)))
             .collect::<Result<Vec<_>>>()
@@ -197,7 +203,9 @@ impl Violations {
             None if required => self.not_null::<()>(path, None),
             None => {}
             Some(name) => {
-                if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+                if !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
                 {
                     self.push(
                         Some(name),
@@ -214,7 +222,11 @@ impl Violations {
                     );
                 }
                 if len > 255 {
-                    self.push(Some(name), path, "Member must have length less than or equal to 255");
+                    self.push(
+                        Some(name),
+                        path,
+                        "Member must have length less than or equal to 255",
+                    );
                 }
             }
         }
@@ -222,14 +234,17 @@ impl Violations {
 
     /// A member restricted to a set of values. AWS lists the allowed set in its own order.
     pub fn one_of(&mut self, path: &str, value: Option<&str>, allowed: &[&str]) {
-        if let Some(v) = value {
-            if !allowed.contains(&v) {
-                self.push(
-                    Some(v),
-                    path,
-                    &format!("Member must satisfy enum value set: [{}]", allowed.join(", ")),
-                );
-            }
+        if let Some(v) = value
+            && !allowed.contains(&v)
+        {
+            self.push(
+                Some(v),
+                path,
+                &format!(
+                    "Member must satisfy enum value set: [{}]",
+                    allowed.join(", ")
+                ),
+            );
         }
     }
 
@@ -266,7 +281,10 @@ impl Violations {
         let noun = if count == 1 { "error" } else { "errors" };
         Err(DynamoError::new(
             ErrorKind::CoralValidation,
-            format!("{count} validation {noun} detected: {}", self.list.join("; ")),
+            format!(
+                "{count} validation {noun} detected: {}",
+                self.list.join("; ")
+            ),
         ))
     }
 }
@@ -300,7 +318,10 @@ mod tests {
     #[test]
     fn null_members_are_absent() {
         let body = json!({"TableName": null});
-        assert_eq!(Fields::of(&body).unwrap().string("TableName").unwrap(), None);
+        assert_eq!(
+            Fields::of(&body).unwrap().string("TableName").unwrap(),
+            None
+        );
     }
 
     #[test]

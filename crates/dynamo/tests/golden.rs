@@ -20,6 +20,14 @@
 //! Run with `UPDATE_GOLDEN=1` to rewrite the expected outcomes from what the engine does
 //! now — then read the diff before committing it.
 
+// A test harness may fail loudly: these lints guard code that input can reach.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -71,7 +79,7 @@ fn run_script(path: &Path) -> String {
         if let Some(first) = rest.first() {
             if let Some(secs) = first.strip_prefix("@advance ") {
                 let secs: u64 = secs.trim().parse().expect("@advance takes whole seconds");
-                now = now + SimDuration::from_secs(secs);
+                now += SimDuration::from_secs(secs);
                 kept.extend(rest.iter().map(|l| l.to_string()));
             } else {
                 let split = rest.iter().position(|l| *l == "---").unwrap_or(rest.len());
@@ -136,11 +144,19 @@ fn golden_scripts() {
             .enumerate()
             .find(|(_, (e, a))| e != a)
             .map(|(i, (e, a))| (i + 1, e.to_string(), a.to_string()))
-            .unwrap_or((expected.lines().count().min(actual.lines().count()) + 1, String::new(), String::new()));
+            .unwrap_or((
+                expected.lines().count().min(actual.lines().count()) + 1,
+                String::new(),
+                String::new(),
+            ));
         failures.push(format!(
             "{}:{line}\n  expected: {want}\n  actual:   {got}",
             path.display()
         ));
     }
-    assert!(failures.is_empty(), "golden scripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden scripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}",
+        failures.join("\n")
+    );
 }

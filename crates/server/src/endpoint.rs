@@ -93,9 +93,10 @@ async fn handle(
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
         match protocol::admit(target, &body) {
             Admission::Reject(err) => Reply::error(&err),
+            Admission::Execute { operation, body } if runs_inline(&operation) => {
+                shared.execute(&operation, &body)
+            }
             Admission::Execute { operation, body } => {
-                // The engine is synchronous and quick; run it off the async workers anyway
-                // so a large Scan cannot stall other connections' I/O.
                 let shared = Arc::clone(&shared);
                 tokio::task::spawn_blocking(move || shared.execute(&operation, &body))
                     .await
@@ -109,6 +110,16 @@ async fn handle(
         }
     };
     respond(reply, &request_id)
+}
+
+/// Whether `operation` runs on the async worker that received it. The engine is
+/// synchronous and one request at a time holds the world, so a thread hop buys no
+/// parallelism; it only costs two context switches, which for a GetItem of a few
+/// microseconds are most of the request (see docs/BENCHMARKS.md). A Scan reads a
+/// megabyte page whatever the request says, so it alone still moves to the blocking pool,
+/// where it cannot stall other connections' I/O.
+fn runs_inline(operation: &str) -> bool {
+    operation != "Scan"
 }
 
 fn respond(reply: Reply, request_id: &str) -> Response {

@@ -4,26 +4,44 @@
 //! plainly instead of showing a mock-up: a learner should never mistake a picture for the
 //! simulation.
 
+mod console;
+mod fields;
+mod outcome;
 mod pending;
+mod tables;
 
 use yew::prelude::*;
 
+use crate::app::PlaygroundHandle;
 use crate::view::View;
+use console::ConsoleView;
 use pending::Pending;
+use tables::{TableSummary, TablesView};
 
 #[derive(Properties, PartialEq)]
 pub struct ViewBodyProps {
-    pub view: View,
+    pub state: PlaygroundHandle,
 }
 
 #[function_component(ViewBody)]
 pub fn view_body(props: &ViewBodyProps) -> Html {
-    let (shows, missing) = match props.view {
-        View::Tables => (
-            "your tables and their items: create tables, put, query and scan, and run any \
-             DynamoDB operation from a JSON console.",
-            "the DynamoDB engine",
-        ),
+    let state = &props.state;
+    let (shows, missing) = match state.view {
+        View::Tables => {
+            let summaries = state
+                .world
+                .try_borrow()
+                .map(|world| TableSummary::all(&world))
+                .unwrap_or_default();
+            return html! {
+                <TablesView dispatcher={state.dispatcher()} tables={state.tables.clone()} {summaries} />
+            };
+        }
+        View::Console => {
+            return html! {
+                <ConsoleView dispatcher={state.dispatcher()} history={state.console.clone()} />
+            };
+        }
         View::Partitions => (
             "where each item physically lives: the key space cut into partitions, their \
              capacity and throttling, and each partition's three replicas.",
@@ -49,5 +67,5 @@ pub fn view_body(props: &ViewBodyProps) -> Html {
             "the lessons",
         ),
     };
-    html! { <Pending title={props.view.title()} {shows} {missing} /> }
+    html! { <Pending title={state.view.title()} {shows} {missing} /> }
 }

@@ -88,6 +88,26 @@ pub struct KeyQuery {
     pub sort_key: Option<SortKeyCondition>,
 }
 
+impl KeyQuery {
+    /// Checks the condition's values against the key attributes' declared types (`S`,
+    /// `N` or `B`, from the table's AttributeDefinitions).
+    pub fn check_key_types(&self, partition_type: &str, sort_type: Option<&str>) -> Result<()> {
+        if self.partition_value.type_name() != partition_type {
+            return Err(messages::key_condition_type_mismatch());
+        }
+        if let (Some(sort_key), Some(sort_type)) = (&self.sort_key, sort_type)
+            && sort_key
+                .comparison
+                .values()
+                .iter()
+                .any(|value| value.type_name() != sort_type)
+        {
+            return Err(messages::key_condition_type_mismatch());
+        }
+        Ok(())
+    }
+}
+
 /// A checked KeyConditionExpression, not yet matched to a key schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyConditionExpression {

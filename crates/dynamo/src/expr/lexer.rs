@@ -11,8 +11,6 @@
 //! Every token remembers its byte range in the source. Syntax errors quote the source
 //! around the offending token, so positions are part of the behaviour, not a debugging aid.
 
-use std::fmt;
-
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -59,12 +57,6 @@ impl Token {
             TokenKind::End => "<EOF>",
             _ => source.get(self.start..self.end).unwrap_or(""),
         }
-    }
-}
-
-impl fmt::Display for TokenKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{self:?}")
     }
 }
 

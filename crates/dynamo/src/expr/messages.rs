@@ -202,6 +202,12 @@ pub fn key_condition_not_supported() -> DynamoError {
     DynamoError::validation("Query key condition not supported")
 }
 
+pub fn key_condition_type_mismatch() -> DynamoError {
+    DynamoError::validation(
+        "One or more parameter values were invalid: Condition parameter type does not match schema type",
+    )
+}
+
 // ---- ExpressionAttributeNames / ExpressionAttributeValues ------------------------------
 
 pub fn names_empty() -> DynamoError {

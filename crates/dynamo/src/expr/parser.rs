@@ -500,13 +500,12 @@ impl<'a> Parser<'a> {
         match wrapped {
             Ok(value) if !matches!(self.kind(), TokenKind::Plus | TokenKind::Minus) => Ok(value),
             first_attempt => {
-                let first_failure = first_attempt.err();
+                // Where the first reading gave up: inside, or at a `+`/`-` after the `)`.
+                let Failure(first_failure) = first_attempt.err().unwrap_or(Failure(self.position));
                 self.position = start;
+                // Report whichever reading got further, as DynamoDB's parser would.
                 self.arithmetic()
-                    .map_err(|Failure(index)| match first_failure {
-                        Some(Failure(other)) if other > index => Failure(other),
-                        _ => Failure(index),
-                    })
+                    .map_err(|Failure(index)| Failure(index.max(first_failure)))
             }
         }
     }

@@ -59,10 +59,16 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let consumed = fields.string("ReturnConsumedCapacity")?;
     let mut tables = Vec::new();
     for (name, entry) in request_items.into_iter().flatten() {
-        let Value::Object(raw) = entry else { return Err(type_error(entry, "a structure")) };
+        let Value::Object(raw) = entry else {
+            return Err(type_error(entry, "a structure"));
+        };
         let entry_fields = Fields::of_map(raw);
         let keys = match entry_fields.list("Keys")? {
-            Some(list) => Some(list.iter().map(decode_item_value).collect::<Result<Vec<_>>>()?),
+            Some(list) => Some(
+                list.iter()
+                    .map(decode_item_value)
+                    .collect::<Result<Vec<_>>>()?,
+            ),
             None => None,
         };
         tables.push(TableRequest {
@@ -76,14 +82,24 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     }
 
     let mut violations = Violations::new();
-    violations.one_of("returnConsumedCapacity", consumed, &ReturnConsumedCapacity::NAMES);
+    violations.one_of(
+        "returnConsumedCapacity",
+        consumed,
+        &ReturnConsumedCapacity::NAMES,
+    );
     let request_items = required_map(request_items, &mut violations);
     if let Some(items) = request_items {
         let shown = echo::map(
-            items.iter().map(|(k, v)| (k.as_str(), echo::structure("KeysAndAttributes", v))),
+            items
+                .iter()
+                .map(|(k, v)| (k.as_str(), echo::structure("KeysAndAttributes", v))),
         );
         if items.is_empty() {
-            violations.push(Some("{}"), "requestItems", "Member must have length greater than or equal to 1");
+            violations.push(
+                Some("{}"),
+                "requestItems",
+                "Member must have length greater than or equal to 1",
+            );
         }
         table_name_keys(&mut violations, "requestItems", items.keys(), &shown);
     }
@@ -92,19 +108,28 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
         let keys_path = format!("{path}.keys");
         match &table.keys {
             None => violations.not_null::<()>(&keys_path, None),
-            Some(keys) if keys.is_empty() => {
-                violations.push(Some("[]"), &keys_path, "Member must have length greater than or equal to 1")
-            }
+            Some(keys) if keys.is_empty() => violations.push(
+                Some("[]"),
+                &keys_path,
+                "Member must have length greater than or equal to 1",
+            ),
             Some(keys) if keys.len() > MAX_KEYS => {
                 let raw_keys = table.raw.get("Keys").and_then(Value::as_array);
                 let shown = echo::list(raw_keys.into_iter().flatten().map(echo::attribute_map));
-                violations.push(Some(&shown), &keys_path, "Member must have length less than or equal to 100");
+                violations.push(
+                    Some(&shown),
+                    &keys_path,
+                    "Member must have length less than or equal to 100",
+                );
             }
             Some(_) => {}
         }
         let entry_fields = Fields::of_map(table.raw);
-        table.names =
-            read_attributes_to_get(&entry_fields, &format!("{path}.attributesToGet"), &mut violations)?;
+        table.names = read_attributes_to_get(
+            &entry_fields,
+            &format!("{path}.attributesToGet"),
+            &mut violations,
+        )?;
     }
     violations.finish()?;
 
@@ -113,14 +138,20 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     for table in tables {
         let legacy: Vec<&str> = table.names.iter().map(|_| "AttributesToGet").collect();
         table.expressions.check_style(&legacy)?;
-        let keys = required(table.keys, "keys")?.into_iter().collect::<Result<Vec<_>>>()?;
+        let keys = required(table.keys, "keys")?
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
         for (index, key) in keys.iter().enumerate() {
             if keys.iter().take(index).any(|earlier| earlier == key) {
-                return Err(DynamoError::validation("Provided list of item keys contains duplicates"));
+                return Err(DynamoError::validation(
+                    "Provided list of item keys contains duplicates",
+                ));
             }
             total += 1;
             if total > MAX_KEYS {
-                return Err(DynamoError::validation("Too many items requested for the BatchGetItem call"));
+                return Err(DynamoError::validation(
+                    "Too many items requested for the BatchGetItem call",
+                ));
             }
         }
         if let Some(names) = &table.names {
@@ -128,7 +159,13 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
         }
         let expressions = table.expressions.parse()?;
         let projection = ReadProjection::from_parts(expressions.projection, table.names);
-        parsed.push((table.name, table.raw, keys, projection, read_kind(table.consistent)));
+        parsed.push((
+            table.name,
+            table.raw,
+            keys,
+            projection,
+            read_kind(table.consistent),
+        ));
     }
 
     let mut reads = Vec::new();
@@ -136,9 +173,19 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
         let schema = &db.usable_table(name)?.def.key_schema;
         let keys = keys
             .into_iter()
-            .map(|key| schema.key_from_request(&key).map(|resolved| (key, resolved)))
+            .map(|key| {
+                schema
+                    .key_from_request(&key)
+                    .map(|resolved| (key, resolved))
+            })
             .collect::<Result<Vec<_>>>()?;
-        reads.push(TableRead { name, raw, keys, projection, kind });
+        reads.push(TableRead {
+            name,
+            raw,
+            keys,
+            projection,
+            kind,
+        });
     }
 
     let mut responses = Map::new();
@@ -196,4 +243,90 @@ fn required_map<'a>(
 ) -> Option<&'a Map<String, Value>> {
     violations.not_null("requestItems", map);
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ops::item_fixtures::{database, message, run};
+    use serde_json::{Value, json};
+
+    fn put(db: &mut crate::db::Database, pk: &str, bytes: usize) {
+        let item = json!({"pk": {"S": pk}, "data": {"S": "x".repeat(bytes)}});
+        run(db, "PutItem", json!({"TableName": "hash", "Item": item})).unwrap();
+    }
+
+    fn keys(names: &[&str]) -> Value {
+        Value::Array(names.iter().map(|n| json!({"pk": {"S": n}})).collect())
+    }
+
+    #[test]
+    fn reads_each_table_and_rounds_each_item() {
+        let mut db = database();
+        put(&mut db, "a", 100);
+        put(&mut db, "b", 5000);
+        let request = json!({
+            "RequestItems": {"hash": {"Keys": keys(&["a", "b", "c"]), "ProjectionExpression": "pk"}},
+            "ReturnConsumedCapacity": "TOTAL"
+        });
+        let response = run(&mut db, "BatchGetItem", request).unwrap();
+        assert_eq!(
+            response,
+            json!({
+                "Responses": {"hash": [{"pk": {"S": "a"}}, {"pk": {"S": "b"}}]},
+                "UnprocessedKeys": {},
+                // 0.5 + 1.0 (5 KB) + 0.5 (missing): rounded per item, not summed first.
+                "ConsumedCapacity": [{"TableName": "hash", "CapacityUnits": 2.0}]
+            })
+        );
+    }
+
+    #[test]
+    fn limits_and_duplicates() {
+        let mut db = database();
+        let names: Vec<String> = (0..101).map(|i| i.to_string()).collect();
+        let many: Vec<&str> = names.iter().map(String::as_str).collect();
+        let request = json!({"RequestItems": {"hash": {"Keys": keys(&many)}}});
+        let text = message(&mut db, "BatchGetItem", request);
+        assert!(
+            text.starts_with("1 validation error detected: Value '[{pk=com.amazonaws"),
+            "{text}"
+        );
+        assert!(text.ends_with("at 'requestItems.hash.member.keys' failed to satisfy constraint: Member must have length less than or equal to 100"));
+        let request = json!({"RequestItems": {"hash": {"Keys": keys(&many[..100])}, "ranged": {"Keys": [{"pk": {"S": "x"}, "sk": {"N": "1"}}]}}});
+        assert_eq!(
+            message(&mut db, "BatchGetItem", request),
+            "Too many items requested for the BatchGetItem call"
+        );
+        let request = json!({"RequestItems": {"hash": {"Keys": keys(&["a", "b", "a"])}}});
+        assert_eq!(
+            message(&mut db, "BatchGetItem", request),
+            "Provided list of item keys contains duplicates"
+        );
+        let request = json!({"RequestItems": {"hash": {"Keys": keys(&["a"])}, "nope": {"Keys": keys(&["a"])}}});
+        assert_eq!(
+            message(&mut db, "BatchGetItem", request),
+            "Requested resource not found"
+        );
+    }
+
+    #[test]
+    fn sixteen_megabytes_then_unprocessed_keys() {
+        let mut db = database();
+        let names: Vec<String> = (0..45).map(|i| format!("k{i:02}")).collect();
+        for name in &names {
+            put(&mut db, name, 390 * 1024);
+        }
+        let all: Vec<&str> = names.iter().map(String::as_str).collect();
+        let request =
+            json!({"RequestItems": {"hash": {"Keys": keys(&all), "ConsistentRead": true}}});
+        let response = run(&mut db, "BatchGetItem", request).unwrap();
+        let returned = response["Responses"]["hash"].as_array().unwrap().len();
+        let left = &response["UnprocessedKeys"]["hash"];
+        assert_eq!(returned, 42, "42 items of 390 KB fit in 16 MB");
+        assert_eq!(left["Keys"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            left["ConsistentRead"], true,
+            "unprocessed keys keep their options"
+        );
+    }
 }

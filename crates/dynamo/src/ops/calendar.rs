@@ -28,7 +28,9 @@ pub fn unix_millis(t: SimTime) -> u64 {
 /// with a millisecond fraction (`1704067200.5`).
 pub fn epoch_seconds(t: SimTime) -> Value {
     let seconds = unix_millis(t) as f64 / 1000.0;
-    Number::from_f64(seconds).map(Value::Number).unwrap_or(Value::Null)
+    Number::from_f64(seconds)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
 }
 
 /// The UTC day of `t`, counted in days since the Unix epoch.
@@ -98,8 +100,15 @@ pub fn iso_millis(t: SimTime) -> String {
     )
 }
 
-const WEEKDAYS: [&str; 7] =
-    ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -120,7 +129,10 @@ const MONTHS: [&str; 12] = [
 pub fn long_utc(t: SimTime) -> String {
     let c = civil(t);
     let weekday = WEEKDAYS.get(c.weekday).copied().unwrap_or("");
-    let month = MONTHS.get(c.month.saturating_sub(1) as usize).copied().unwrap_or("");
+    let month = MONTHS
+        .get(c.month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("");
     let (hour12, meridiem) = match c.hour {
         0 => (12, "AM"),
         1..=11 => (c.hour, "AM"),
@@ -144,7 +156,10 @@ mod tests {
             long_utc(SimTime::ZERO),
             "Monday, January 1, 2024 at 12:00:00 AM Coordinated Universal Time"
         );
-        assert_eq!(epoch_seconds(SimTime::ZERO), serde_json::json!(1704067200.0));
+        assert_eq!(
+            epoch_seconds(SimTime::ZERO),
+            serde_json::json!(1704067200.0)
+        );
     }
 
     #[test]

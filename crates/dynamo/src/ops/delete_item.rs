@@ -14,8 +14,8 @@ use crate::error::{DynamoError, Result};
 use crate::expr::ExpressionKind;
 use crate::ops::item_expressions::ExpressionParams;
 use crate::ops::item_request::{
-    METRICS_NAMES, ON_CONDITION_FAILURE_NAMES, ReturnValues, decode_item, required,
-    wants_metrics, wants_old_on_failure,
+    METRICS_NAMES, ON_CONDITION_FAILURE_NAMES, ReturnValues, decode_item, required, wants_metrics,
+    wants_old_on_failure,
 };
 use crate::ops::legacy::Expected;
 use crate::ops::write::{
@@ -39,7 +39,11 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let on_failure = fields.string("ReturnValuesOnConditionCheckFailure")?;
 
     let mut violations = Violations::new();
-    violations.one_of("returnConsumedCapacity", consumed, &ReturnConsumedCapacity::NAMES);
+    violations.one_of(
+        "returnConsumedCapacity",
+        consumed,
+        &ReturnConsumedCapacity::NAMES,
+    );
     violations.name("tableName", table_name, true);
     violations.one_of("returnValues", return_values, &ReturnValues::NAMES);
     violations.one_of("returnItemCollectionMetrics", metrics, &METRICS_NAMES);
@@ -59,7 +63,9 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let key = key?;
     let return_values = ReturnValues::parse(return_values);
     if !matches!(return_values, ReturnValues::None | ReturnValues::AllOld) {
-        return Err(DynamoError::validation("ReturnValues can only be ALL_OLD or NONE"));
+        return Err(DynamoError::validation(
+            "ReturnValues can only be ALL_OLD or NONE",
+        ));
     }
     let expected = expected.map(Expected::validate).transpose()?;
     let parsed = expressions.parse()?;
@@ -68,16 +74,81 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let table = db.usable_table(table_name)?;
     let key = table.def.key_schema.key_from_request(&key)?;
     let old = table.get(&key).cloned();
-    check_condition(condition.as_ref(), old.as_ref(), wants_old_on_failure(on_failure))?;
+    check_condition(
+        condition.as_ref(),
+        old.as_ref(),
+        wants_old_on_failure(on_failure),
+    )?;
 
     let mut capacity = ConsumedCapacity::new(table_name);
-    let change = Change { key: key.clone(), old, new: None };
+    let change = Change {
+        key: key.clone(),
+        old,
+        new: None,
+    };
     change.charge(table, false, &mut capacity);
     let attributes = returned_attributes(return_values, change.old.as_ref(), None, &[]);
 
     let table = db.usable_table_mut(table_name)?;
     change.commit(table);
-    let metrics = if wants_metrics(metrics) { item_collection_metrics(table, &key) } else { None };
+    let metrics = if wants_metrics(metrics) {
+        item_collection_metrics(table, &key)
+    } else {
+        None
+    };
     let mode = ReturnConsumedCapacity::parse(consumed);
     Ok(write_response(attributes, capacity.to_wire(mode), metrics))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ops::item_fixtures::{database, get_h, message, run};
+    use serde_json::{Value, json};
+
+    #[test]
+    fn deletes_return_the_old_item_and_bill_its_size() {
+        let mut db = database();
+        let item = json!({"pk": {"S": "a"}, "big": {"S": "x".repeat(2000)}});
+        run(
+            &mut db,
+            "PutItem",
+            json!({"TableName": "hash", "Item": item.clone()}),
+        )
+        .unwrap();
+        let request = json!({
+            "TableName": "hash", "Key": {"pk": {"S": "a"}},
+            "ReturnValues": "ALL_OLD", "ReturnConsumedCapacity": "TOTAL"
+        });
+        assert_eq!(
+            run(&mut db, "DeleteItem", request.clone()).unwrap(),
+            json!({"Attributes": item, "ConsumedCapacity": {"TableName": "hash", "CapacityUnits": 2.0}})
+        );
+        assert_eq!(get_h(&mut db, "a"), Value::Null);
+        // Deleting nothing succeeds and costs one unit.
+        assert_eq!(
+            run(&mut db, "DeleteItem", request).unwrap(),
+            json!({"ConsumedCapacity": {"TableName": "hash", "CapacityUnits": 1.0}})
+        );
+    }
+
+    #[test]
+    fn conditions_and_return_values() {
+        let mut db = database();
+        let request = json!({"TableName": "hash", "Key": {"pk": {"S": "a"}}, "ConditionExpression": "attribute_exists(pk)"});
+        assert_eq!(
+            message(&mut db, "DeleteItem", request),
+            "The conditional request failed"
+        );
+        let request =
+            json!({"TableName": "hash", "Key": {"pk": {"S": "a"}}, "ReturnValues": "ALL_NEW"});
+        assert_eq!(
+            message(&mut db, "DeleteItem", request),
+            "ReturnValues can only be ALL_OLD or NONE"
+        );
+        let request = json!({"TableName": "hash", "Key": {"pk": {"S": "a"}}, "ExpressionAttributeValues": {":a": {"S": "a"}}});
+        assert_eq!(
+            message(&mut db, "DeleteItem", request),
+            "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null"
+        );
+    }
 }

@@ -15,7 +15,10 @@ const PACKAGE: &str = "com.amazonaws.dynamodb.v20120810";
 
 /// `com.amazonaws.dynamodb.v20120810.<class>@<hash>` for a structure.
 pub(crate) fn structure(class: &str, value: &Value) -> String {
-    format!("{PACKAGE}.{class}@{:08x}", fnv1a(value.to_string().as_bytes()))
+    format!(
+        "{PACKAGE}.{class}@{:08x}",
+        fnv1a(value.to_string().as_bytes())
+    )
 }
 
 /// Java's rendering of a list: `[a, b, c]`.
@@ -25,16 +28,19 @@ pub(crate) fn list(elements: impl IntoIterator<Item = String>) -> String {
 
 /// Java's rendering of a map: `{k=v, k2=v2}`.
 pub(crate) fn map<'a>(entries: impl IntoIterator<Item = (&'a str, String)>) -> String {
-    let entries: Vec<String> = entries.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let entries: Vec<String> = entries
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     format!("{{{}}}", entries.join(", "))
 }
 
 /// A key or item as Java prints it: `{pk=com.amazonaws.dynamodb.v20120810.AttributeValue@…}`.
 pub(crate) fn attribute_map(value: &Value) -> String {
     match value {
-        Value::Object(entries) => {
-            map(entries.iter().map(|(k, v)| (k.as_str(), structure("AttributeValue", v))))
-        }
+        Value::Object(entries) => map(entries
+            .iter()
+            .map(|(k, v)| (k.as_str(), structure("AttributeValue", v)))),
         other => structure("AttributeValue", other),
     }
 }
@@ -55,10 +61,16 @@ mod tests {
         let request = json!({"PutRequest": {"Item": {"a": {"S": "x"}}}});
         let one = structure("WriteRequest", &request);
         assert!(one.starts_with("com.amazonaws.dynamodb.v20120810.WriteRequest@"));
-        assert_eq!(one.len(), "com.amazonaws.dynamodb.v20120810.WriteRequest@".len() + 8);
+        assert_eq!(
+            one.len(),
+            "com.amazonaws.dynamodb.v20120810.WriteRequest@".len() + 8
+        );
         assert_eq!(one, structure("WriteRequest", &request));
         assert_ne!(one, structure("WriteRequest", &json!({})));
-        assert_eq!(map([("t", list(["a".to_string(), "b".to_string()]))]), "{t=[a, b]}");
+        assert_eq!(
+            map([("t", list(["a".to_string(), "b".to_string()]))]),
+            "{t=[a, b]}"
+        );
         let key = attribute_map(&json!({"pk": {"S": "a"}}));
         assert!(key.starts_with("{pk=com.amazonaws.dynamodb.v20120810.AttributeValue@"));
     }

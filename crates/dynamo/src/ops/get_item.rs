@@ -30,7 +30,11 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let expressions = ExpressionParams::read(&fields, ACCEPTED)?;
 
     let mut violations = Violations::new();
-    violations.one_of("returnConsumedCapacity", consumed, &ReturnConsumedCapacity::NAMES);
+    violations.one_of(
+        "returnConsumedCapacity",
+        consumed,
+        &ReturnConsumedCapacity::NAMES,
+    );
     let names = read_attributes_to_get(&fields, "attributesToGet", &mut violations)?;
     violations.name("tableName", table_name, true);
     violations.not_null("key", key.as_ref());
@@ -61,4 +65,69 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
         response.insert("ConsumedCapacity".into(), wire);
     }
     Ok(Value::Object(response))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ops::item_fixtures::{database, message, run};
+    use serde_json::json;
+
+    #[test]
+    fn missing_items_read_as_empty_and_still_cost() {
+        let mut db = database();
+        let request = json!({"TableName": "hash", "Key": {"pk": {"S": "a"}}, "ReturnConsumedCapacity": "TOTAL"});
+        assert_eq!(
+            run(&mut db, "GetItem", request).unwrap(),
+            json!({"ConsumedCapacity": {"TableName": "hash", "CapacityUnits": 0.5}})
+        );
+    }
+
+    #[test]
+    fn reads_are_projected_but_billed_whole() {
+        let mut db = database();
+        let item = json!({"pk": {"S": "a"}, "big": {"S": "x".repeat(5 * 1024)}, "m": {"M": {"k": {"N": "1"}, "j": {"N": "2"}}}});
+        run(
+            &mut db,
+            "PutItem",
+            json!({"TableName": "hash", "Item": item}),
+        )
+        .unwrap();
+        let request = json!({
+            "TableName": "hash", "Key": {"pk": {"S": "a"}},
+            "ProjectionExpression": "#m.k", "ExpressionAttributeNames": {"#m": "m"},
+            "ReturnConsumedCapacity": "TOTAL"
+        });
+        assert_eq!(
+            run(&mut db, "GetItem", request).unwrap(),
+            json!({
+                "Item": {"m": {"M": {"k": {"N": "1"}}}},
+                "ConsumedCapacity": {"TableName": "hash", "CapacityUnits": 1.0}
+            })
+        );
+        let legacy = json!({"TableName": "hash", "Key": {"pk": {"S": "a"}}, "AttributesToGet": ["pk"], "ConsistentRead": true, "ReturnConsumedCapacity": "TOTAL"});
+        assert_eq!(
+            run(&mut db, "GetItem", legacy).unwrap(),
+            json!({"Item": {"pk": {"S": "a"}}, "ConsumedCapacity": {"TableName": "hash", "CapacityUnits": 2.0}})
+        );
+    }
+
+    #[test]
+    fn key_and_style_errors() {
+        let mut db = database();
+        let extra = json!({"TableName": "hash", "Key": {"pk": {"S": "a"}, "x": {"S": "b"}}});
+        assert_eq!(
+            message(&mut db, "GetItem", extra),
+            "The provided key element does not match the schema"
+        );
+        let mixed = json!({"TableName": "hash", "Key": {"pk": {"S": "a"}}, "AttributesToGet": ["a"], "ProjectionExpression": "a"});
+        assert_eq!(
+            message(&mut db, "GetItem", mixed),
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}"
+        );
+        let unused = json!({"TableName": "hash", "Key": {"pk": {"S": "a"}}, "ProjectionExpression": "a", "ExpressionAttributeNames": {"#b": "b"}});
+        assert_eq!(
+            message(&mut db, "GetItem", unused),
+            "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}"
+        );
+    }
 }

@@ -46,30 +46,41 @@ impl<'a> ExpressionParams<'a> {
     ) -> Result<ExpressionParams<'a>> {
         let takes = |kind| accepted.contains(&kind);
         let member = |kind: ExpressionKind| -> Result<Option<&'a str>> {
-            if takes(kind) { fields.string(kind.parameter_name()) } else { Ok(None) }
+            if takes(kind) {
+                fields.string(kind.parameter_name())
+            } else {
+                Ok(None)
+            }
         };
         let update = member(ExpressionKind::Update)?;
         let condition = member(ExpressionKind::Condition)?;
         let projection = member(ExpressionKind::Projection)?;
         let names = fields.object("ExpressionAttributeNames")?;
-        let uses_values = accepted.iter().any(|kind| *kind != ExpressionKind::Projection);
-        let values =
-            if uses_values { fields.object("ExpressionAttributeValues")? } else { None };
-        Ok(ExpressionParams { accepted, update, condition, projection, names, values })
+        let uses_values = accepted
+            .iter()
+            .any(|kind| *kind != ExpressionKind::Projection);
+        let values = if uses_values {
+            fields.object("ExpressionAttributeValues")?
+        } else {
+            None
+        };
+        Ok(ExpressionParams {
+            accepted,
+            update,
+            condition,
+            projection,
+            names,
+            values,
+        })
     }
 
-    fn text(&self, kind: ExpressionKind) -> Option<&'a str> {
+    pub(crate) fn text(&self, kind: ExpressionKind) -> Option<&'a str> {
         match kind {
             ExpressionKind::Update => self.update,
             ExpressionKind::Condition => self.condition,
             ExpressionKind::Projection => self.projection,
             _ => None,
         }
-    }
-
-    /// Whether the request uses any expression parameter.
-    pub(crate) fn any(&self) -> bool {
-        self.accepted.iter().any(|kind| self.text(*kind).is_some())
     }
 
     /// DynamoDB's style rules. `legacy` names the non-expression members the request sent
@@ -130,7 +141,11 @@ impl<'a> ExpressionParams<'a> {
             .map(|source| ProjectionExpression::parse(source, &mut placeholders))
             .transpose()?;
         placeholders.check_all_used()?;
-        Ok(Expressions { update, condition, projection })
+        Ok(Expressions {
+            update,
+            condition,
+            projection,
+        })
     }
 }
 
@@ -160,19 +175,29 @@ mod tests {
     #[test]
     fn placeholder_maps_need_an_expression() {
         assert_eq!(
-            style(json!({"ExpressionAttributeNames": {"#a": "a"}}), WRITE, &[]).unwrap_err().message,
+            style(json!({"ExpressionAttributeNames": {"#a": "a"}}), WRITE, &[])
+                .unwrap_err()
+                .message,
             "ExpressionAttributeNames can only be specified when using expressions"
         );
         assert_eq!(
-            style(json!({"ExpressionAttributeValues": {":a": {"N": "1"}}}), UPDATE, &[])
-                .unwrap_err()
-                .message,
+            style(
+                json!({"ExpressionAttributeValues": {":a": {"N": "1"}}}),
+                UPDATE,
+                &[]
+            )
+            .unwrap_err()
+            .message,
             "ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null"
         );
         assert_eq!(
-            style(json!({"ExpressionAttributeValues": {":a": {"N": "1"}}}), WRITE, &[])
-                .unwrap_err()
-                .message,
+            style(
+                json!({"ExpressionAttributeValues": {":a": {"N": "1"}}}),
+                WRITE,
+                &[]
+            )
+            .unwrap_err()
+            .message,
             "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null"
         );
         // GetItem has no ExpressionAttributeValues member: it is ignored.

@@ -48,7 +48,11 @@ pub(crate) fn read_cost(item: Option<&Item>, kind: ReadKind) -> f64 {
 
 /// The read kind of a `ConsistentRead` flag.
 pub(crate) fn read_kind(consistent: Option<bool>) -> ReadKind {
-    if consistent == Some(true) { ReadKind::Strong } else { ReadKind::Eventual }
+    if consistent == Some(true) {
+        ReadKind::Strong
+    } else {
+        ReadKind::Eventual
+    }
 }
 
 #[cfg(test)]
@@ -68,7 +72,11 @@ mod tests {
         assert_eq!(read_cost(Some(&five_kb), ReadKind::Eventual), 1.0);
         assert_eq!(read_cost(Some(&five_kb), ReadKind::Strong), 2.0);
         assert_eq!(read_cost(Some(&five_kb), ReadKind::Transactional), 4.0);
-        assert_eq!(read_cost(None, ReadKind::Eventual), 0.5, "a miss still costs");
+        assert_eq!(
+            read_cost(None, ReadKind::Eventual),
+            0.5,
+            "a miss still costs"
+        );
         assert_eq!(read_kind(Some(true)), ReadKind::Strong);
         assert_eq!(read_kind(None), ReadKind::Eventual);
     }

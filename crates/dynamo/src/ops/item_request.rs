@@ -64,7 +64,9 @@ pub(crate) fn table_name_keys<'a>(
 ) {
     for name in names {
         let length = name.chars().count();
-        let pattern = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        let pattern = name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
         if !(3..=255).contains(&length) || !pattern {
             violations.push(
                 Some(echo),
@@ -88,7 +90,8 @@ pub(crate) enum ReturnValues {
 
 impl ReturnValues {
     /// The enum as AWS lists it in constraint messages.
-    pub const NAMES: [&'static str; 5] = ["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"];
+    pub const NAMES: [&'static str; 5] =
+        ["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"];
 
     pub fn parse(name: Option<&str>) -> ReturnValues {
         match name {
@@ -134,12 +137,18 @@ mod tests {
             "One or more parameter values were invalid: An string set  may not be empty"
         );
         assert_eq!(decode_item(&fields, "Missing").unwrap(), None);
-        assert_eq!(decode_item(&fields, "Bad").unwrap_err().kind, ErrorKind::Serialization);
+        assert_eq!(
+            decode_item(&fields, "Bad").unwrap_err().kind,
+            ErrorKind::Serialization
+        );
     }
 
     #[test]
     fn return_values_parse() {
-        assert_eq!(ReturnValues::parse(Some("UPDATED_NEW")), ReturnValues::UpdatedNew);
+        assert_eq!(
+            ReturnValues::parse(Some("UPDATED_NEW")),
+            ReturnValues::UpdatedNew
+        );
         assert_eq!(ReturnValues::parse(None), ReturnValues::None);
         assert!(wants_metrics(Some("SIZE")));
         assert!(!wants_metrics(Some("NONE")));

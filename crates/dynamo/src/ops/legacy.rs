@@ -18,7 +18,6 @@ use serde_json::{Map, Value};
 
 use crate::error::{DynamoError, ErrorKind, Result};
 use crate::expr::condition::{begins_with, between, contains};
-use crate::key::KeySchema;
 use crate::request::{Fields, Violations, type_error};
 use crate::value::{AttributeValue, Item};
 
@@ -108,7 +107,9 @@ impl Expected {
         violations: &mut Violations,
     ) -> Result<Option<Expected>> {
         violations.one_of("conditionalOperator", operator, &CONDITIONAL_OPERATORS);
-        let Some(expected) = expected else { return Ok(None) };
+        let Some(expected) = expected else {
+            return Ok(None);
+        };
         let mut entries = Vec::new();
         for (attribute, raw) in expected {
             let fields = entry_fields(raw)?;
@@ -132,7 +133,10 @@ impl Expected {
                 list,
             });
         }
-        Ok(Some(Expected { entries, any: operator == Some("OR") }))
+        Ok(Some(Expected {
+            entries,
+            any: operator == Some("OR"),
+        }))
     }
 
     /// Second pass: AWS's rules for combining `Value`, `Exists`, `ComparisonOperator` and
@@ -191,7 +195,10 @@ impl Expected {
             };
             checks.push((entry.attribute, expectation));
         }
-        Ok(ExpectedCondition { checks, any: self.any })
+        Ok(ExpectedCondition {
+            checks,
+            any: self.any,
+        })
     }
 }
 
@@ -212,19 +219,20 @@ fn check_operands(operator: &str, operands: &[AttributeValue]) -> Result<()> {
             "Invalid number of argument(s) for the {operator} ComparisonOperator"
         )));
     }
-    if let Some(first) = operands.first() {
-        if operands.iter().any(|o| o.type_name() != first.type_name()) {
-            return Err(invalid(
-                "AttributeValues inside AttributeValueList must be of same type".to_string(),
-            ));
-        }
+    if let Some(first) = operands.first()
+        && operands.iter().any(|o| o.type_name() != first.type_name())
+    {
+        return Err(invalid(
+            "AttributeValues inside AttributeValueList must be of same type".to_string(),
+        ));
     }
-    if let [lower, upper] = operands {
-        if operator == "BETWEEN" && lower.compare(upper) == Some(std::cmp::Ordering::Greater) {
-            return Err(DynamoError::validation(
-                "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound",
-            ));
-        }
+    if let [lower, upper] = operands
+        && operator == "BETWEEN"
+        && lower.compare(upper) == Some(std::cmp::Ordering::Greater)
+    {
+        return Err(DynamoError::validation(
+            "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound",
+        ));
     }
     Ok(())
 }
@@ -237,7 +245,11 @@ impl ExpectedCondition {
             .checks
             .iter()
             .map(|(attribute, expectation)| holds(expectation, item.get(attribute)));
-        if self.any { results.any(|r| r) } else { results.all(|r| r) }
+        if self.any {
+            results.any(|r| r)
+        } else {
+            results.all(|r| r)
+        }
     }
 }
 
@@ -311,7 +323,9 @@ impl AttributeUpdates {
         updates: Option<&Map<String, Value>>,
         violations: &mut Violations,
     ) -> Result<Option<AttributeUpdates>> {
-        let Some(updates) = updates else { return Ok(None) };
+        let Some(updates) = updates else {
+            return Ok(None);
+        };
         let mut entries = Vec::new();
         for (attribute, raw) in updates {
             let fields = entry_fields(raw)?;
@@ -354,7 +368,8 @@ impl AttributeUpdates {
                     Action::Subtract(value)
                 }
                 (Some("ADD"), Some(value)) => {
-                    if !matches!(value, AttributeValue::N(_) | AttributeValue::L(_)) && !value.is_set()
+                    if !matches!(value, AttributeValue::N(_) | AttributeValue::L(_))
+                        && !value.is_set()
                     {
                         return Err(invalid(format!(
                             "ADD action is not supported for the type {}",
@@ -375,11 +390,6 @@ impl LegacyUpdate {
     /// The attributes the update writes or removes, for the key check and `UPDATED_*`.
     pub(crate) fn attributes(&self) -> impl Iterator<Item = &str> {
         self.actions.iter().map(|(name, _)| name.as_str())
-    }
-
-    /// The first key attribute the update would change, if any.
-    pub(crate) fn touched_key<'a>(&'a self, schema: &KeySchema) -> Option<&'a str> {
-        self.attributes().find(|name| schema.is_key_attribute(name))
     }
 
     /// Applies the actions to `item`, with AWS's message for a value of the wrong type.
@@ -457,7 +467,9 @@ pub(crate) fn read_attributes_to_get(
     path: &str,
     violations: &mut Violations,
 ) -> Result<Option<Vec<String>>> {
-    let Some(list) = fields.list("AttributesToGet")? else { return Ok(None) };
+    let Some(list) = fields.list("AttributesToGet")? else {
+        return Ok(None);
+    };
     let names = list
         .iter()
         .map(|name| match name {
@@ -466,7 +478,11 @@ pub(crate) fn read_attributes_to_get(
         })
         .collect::<Result<Vec<_>>>()?;
     if names.is_empty() {
-        violations.push(Some("[]"), path, "Member must have length greater than or equal to 1");
+        violations.push(
+            Some("[]"),
+            path,
+            "Member must have length greater than or equal to 1",
+        );
     }
     if names.len() > 255 {
         violations.push(
@@ -482,7 +498,9 @@ pub(crate) fn read_attributes_to_get(
 pub(crate) fn check_attributes_to_get(names: &[String]) -> Result<()> {
     for (index, name) in names.iter().enumerate() {
         if names.iter().take(index).any(|earlier| earlier == name) {
-            return Err(invalid(format!("Duplicate value in attribute name: {name}")));
+            return Err(invalid(format!(
+                "Duplicate value in attribute name: {name}"
+            )));
         }
     }
     Ok(())
@@ -538,17 +556,24 @@ mod tests {
             "One or more parameter values were invalid: Invalid number of argument(s) for the NULL ComparisonOperator"
         );
         assert_eq!(
-            message(json!({"a": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "5"}, {"N": "1"}]}})),
+            message(
+                json!({"a": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "5"}, {"N": "1"}]}})
+            ),
             "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"
         );
     }
 
     #[test]
     fn bad_operator_is_a_shape_violation() {
-        let error = expected(json!({"a": {"ComparisonOperator": "XX"}}), Some("MAYBE")).unwrap_err();
+        let error =
+            expected(json!({"a": {"ComparisonOperator": "XX"}}), Some("MAYBE")).unwrap_err();
         assert_eq!(error.kind, ErrorKind::CoralValidation);
         assert!(error.message.starts_with("2 validation errors detected"));
-        assert!(error.message.contains("'expected.a.member.comparisonOperator'"));
+        assert!(
+            error
+                .message
+                .contains("'expected.a.member.comparisonOperator'")
+        );
     }
 
     #[test]
@@ -558,11 +583,26 @@ mod tests {
         assert!(ok(json!({"a": {"Value": {"N": "5.0"}}}), None));
         assert!(!ok(json!({"a": {"Exists": false}}), None));
         assert!(ok(json!({"zz": {"Exists": false}}), None));
-        assert!(ok(json!({"a": {"ComparisonOperator": "LT", "Value": {"N": "6"}}}), None));
-        assert!(!ok(json!({"a": {"ComparisonOperator": "GT", "Value": {"N": "6"}}}), None));
-        assert!(ok(json!({"s": {"ComparisonOperator": "CONTAINS", "Value": {"S": "y"}}}), None));
-        assert!(ok(json!({"t": {"ComparisonOperator": "BEGINS_WITH", "Value": {"S": "he"}}}), None));
-        assert!(ok(json!({"zz": {"ComparisonOperator": "NE", "Value": {"S": "he"}}}), None));
+        assert!(ok(
+            json!({"a": {"ComparisonOperator": "LT", "Value": {"N": "6"}}}),
+            None
+        ));
+        assert!(!ok(
+            json!({"a": {"ComparisonOperator": "GT", "Value": {"N": "6"}}}),
+            None
+        ));
+        assert!(ok(
+            json!({"s": {"ComparisonOperator": "CONTAINS", "Value": {"S": "y"}}}),
+            None
+        ));
+        assert!(ok(
+            json!({"t": {"ComparisonOperator": "BEGINS_WITH", "Value": {"S": "he"}}}),
+            None
+        ));
+        assert!(ok(
+            json!({"zz": {"ComparisonOperator": "NE", "Value": {"S": "he"}}}),
+            None
+        ));
         assert!(ok(
             json!({"a": {"ComparisonOperator": "IN", "AttributeValueList": [{"N": "1"}, {"N": "5"}]}}),
             None
@@ -591,7 +631,10 @@ mod tests {
         }))
         .unwrap();
         let result = legacy.apply(&stored).unwrap();
-        assert_eq!(result.get("n"), Some(&AttributeValue::N(Number::from_i64(3))));
+        assert_eq!(
+            result.get("n"),
+            Some(&AttributeValue::N(Number::from_i64(3)))
+        );
         assert_eq!(result.get("s"), None, "an emptied set is removed");
         assert_eq!(result.get("gone"), None);
         assert_eq!(result.get("new"), Some(&AttributeValue::S("v".into())));
@@ -609,15 +652,21 @@ mod tests {
             "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified"
         );
         assert_eq!(
-            update(json!({"a": {"Action": "DELETE", "Value": {"S": "x"}}})).unwrap_err().message,
+            update(json!({"a": {"Action": "DELETE", "Value": {"S": "x"}}}))
+                .unwrap_err()
+                .message,
             "One or more parameter values were invalid: DELETE action with value is not supported for the type S"
         );
         assert_eq!(
-            update(json!({"a": {"Action": "ADD", "Value": {"S": "x"}}})).unwrap_err().message,
+            update(json!({"a": {"Action": "ADD", "Value": {"S": "x"}}}))
+                .unwrap_err()
+                .message,
             "One or more parameter values were invalid: ADD action is not supported for the type S"
         );
         assert_eq!(
-            update(json!({"a": {"Action": "SET", "Value": {"S": "x"}}})).unwrap_err().message,
+            update(json!({"a": {"Action": "SET", "Value": {"S": "x"}}}))
+                .unwrap_err()
+                .message,
             "1 validation error detected: Value 'SET' at 'attributeUpdates.a.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]"
         );
     }

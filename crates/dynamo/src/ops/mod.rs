@@ -5,33 +5,48 @@
 //! fails with the error DynamoDB would give or applies its change and renders the
 //! response. Shared behaviour lives in modules beside them.
 
-mod create_table;
-mod describe_table;
-mod list_tables;
-mod delete_table;
-mod update_table;
-mod describe_limits;
-mod describe_endpoints;
-mod describe_time_to_live;
-mod update_time_to_live;
-mod tag_resource;
-mod untag_resource;
-mod list_tags_of_resource;
-mod put_item;
-mod get_item;
-mod update_item;
-mod delete_item;
-mod query;
-mod scan;
 mod batch_get_item;
 mod batch_write_item;
-mod transact_write_items;
-mod transact_get_items;
+mod calendar;
+mod create_table;
+mod delete_item;
+mod delete_table;
+pub mod describe;
+mod describe_endpoints;
+mod describe_limits;
+mod describe_table;
+mod describe_time_to_live;
 pub(crate) mod echo;
+mod get_item;
 pub(crate) mod item_expressions;
+#[cfg(test)]
+mod item_fixtures;
 pub(crate) mod item_read;
 pub(crate) mod item_request;
 pub(crate) mod legacy;
+mod list_tables;
+mod list_tags_of_resource;
+mod lookup;
+mod put_item;
+mod query;
+#[cfg(test)]
+mod read_fixtures;
+mod read_legacy;
+mod read_page;
+mod read_request;
+mod scan;
+mod table_options;
+mod table_spec;
+mod tag_resource;
+mod tags;
+mod throughput;
+mod transact_get_items;
+mod transact_write_items;
+pub(crate) mod transaction;
+mod untag_resource;
+mod update_item;
+mod update_table;
+mod update_time_to_live;
 pub(crate) mod write;
 
 use serde_json::Value;

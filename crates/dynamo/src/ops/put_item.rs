@@ -42,7 +42,11 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let on_failure = fields.string("ReturnValuesOnConditionCheckFailure")?;
 
     let mut violations = Violations::new();
-    violations.one_of("returnConsumedCapacity", consumed, &ReturnConsumedCapacity::NAMES);
+    violations.one_of(
+        "returnConsumedCapacity",
+        consumed,
+        &ReturnConsumedCapacity::NAMES,
+    );
     violations.name("tableName", table_name, true);
     violations.not_null("item", item.as_ref());
     let expected = Expected::read(expected_map, conditional_operator, &mut violations)?;
@@ -62,7 +66,9 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let item = item?;
     let return_values = ReturnValues::parse(return_values);
     if !matches!(return_values, ReturnValues::None | ReturnValues::AllOld) {
-        return Err(DynamoError::validation("ReturnValues can only be ALL_OLD or NONE"));
+        return Err(DynamoError::validation(
+            "ReturnValues can only be ALL_OLD or NONE",
+        ));
     }
     check_item_size(&item, ITEM_TOO_LARGE)?;
     let expected = expected.map(Expected::validate).transpose()?;
@@ -73,16 +79,160 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let key = table.def.key_schema.key_of_new_item(&item)?;
     table.check_index_keys(&item)?;
     let old = table.get(&key).cloned();
-    check_condition(condition.as_ref(), old.as_ref(), wants_old_on_failure(on_failure))?;
+    check_condition(
+        condition.as_ref(),
+        old.as_ref(),
+        wants_old_on_failure(on_failure),
+    )?;
 
     let mode = ReturnConsumedCapacity::parse(consumed);
     let mut capacity = ConsumedCapacity::new(table_name);
-    let change = Change { key: key.clone(), old, new: Some(item) };
+    let change = Change {
+        key: key.clone(),
+        old,
+        new: Some(item),
+    };
     change.charge(table, false, &mut capacity);
     let attributes = returned_attributes(return_values, change.old.as_ref(), None, &[]);
 
     let table = db.usable_table_mut(table_name)?;
     change.commit(table);
-    let metrics = if wants_metrics(metrics) { item_collection_metrics(table, &key) } else { None };
+    let metrics = if wants_metrics(metrics) {
+        item_collection_metrics(table, &key)
+    } else {
+        None
+    };
     Ok(write_response(attributes, capacity.to_wire(mode), metrics))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::ErrorKind;
+    use crate::ops::item_fixtures::{database, get_h, message, run};
+    use serde_json::json;
+
+    #[test]
+    fn puts_replace_whole_items_and_return_the_old_one() {
+        let mut db = database();
+        let first = json!({"TableName": "hash", "Item": {"pk": {"S": "a"}, "x": {"N": "1"}}});
+        assert_eq!(run(&mut db, "PutItem", first).unwrap(), json!({}));
+        let second = json!({
+            "TableName": "hash", "Item": {"pk": {"S": "a"}, "y": {"S": "2"}},
+            "ReturnValues": "ALL_OLD", "ReturnConsumedCapacity": "TOTAL"
+        });
+        assert_eq!(
+            run(&mut db, "PutItem", second).unwrap(),
+            json!({
+                "Attributes": {"pk": {"S": "a"}, "x": {"N": "1"}},
+                "ConsumedCapacity": {"TableName": "hash", "CapacityUnits": 1.0}
+            })
+        );
+        assert_eq!(
+            get_h(&mut db, "a"),
+            json!({"pk": {"S": "a"}, "y": {"S": "2"}})
+        );
+    }
+
+    #[test]
+    fn checks_run_in_aws_order() {
+        let mut db = database();
+        // Shape violations are reported together, before anything else.
+        let error = run(
+            &mut db,
+            "PutItem",
+            json!({"TableName": "a;", "ReturnValues": "x"}),
+        )
+        .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::CoralValidation);
+        assert!(
+            error.message.starts_with("4 validation errors detected"),
+            "{}",
+            error.message
+        );
+        // ReturnValues before item size before the table lookup.
+        let big = "x".repeat(400 * 1024);
+        let request =
+            json!({"TableName": "nope", "Item": {"pk": {"S": big}}, "ReturnValues": "ALL_NEW"});
+        assert_eq!(
+            message(&mut db, "PutItem", request),
+            "ReturnValues can only be ALL_OLD or NONE"
+        );
+        let request = json!({"TableName": "nope", "Item": {"pk": {"S": big}}});
+        assert_eq!(
+            message(&mut db, "PutItem", request),
+            "Item size has exceeded the maximum allowed size"
+        );
+        let request = json!({"TableName": "nope", "Item": {}});
+        assert_eq!(
+            message(&mut db, "PutItem", request),
+            "Requested resource not found"
+        );
+        let request = json!({"TableName": "hash", "Item": {}});
+        assert_eq!(
+            message(&mut db, "PutItem", request),
+            "One or more parameter values were invalid: Missing the key pk in the item"
+        );
+        let request = json!({"TableName": "ranged", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "gk": {"N": "1"}}});
+        assert_eq!(
+            message(&mut db, "PutItem", request),
+            "One or more parameter values were invalid: Type mismatch for Index Key gk Expected: S Actual: N IndexName: g"
+        );
+    }
+
+    #[test]
+    fn a_failed_condition_changes_nothing_and_can_return_the_item() {
+        let mut db = database();
+        run(
+            &mut db,
+            "PutItem",
+            json!({"TableName": "hash", "Item": {"pk": {"S": "a"}, "v": {"N": "1"}}}),
+        )
+        .unwrap();
+        let request = json!({
+            "TableName": "hash", "Item": {"pk": {"S": "a"}},
+            "ConditionExpression": "attribute_not_exists(pk)",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD"
+        });
+        let error = run(&mut db, "PutItem", request).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::ConditionalCheckFailed);
+        assert_eq!(
+            error.item.as_deref(),
+            Some(&json!({"pk": {"S": "a"}, "v": {"N": "1"}}))
+        );
+        assert_eq!(
+            get_h(&mut db, "a"),
+            json!({"pk": {"S": "a"}, "v": {"N": "1"}})
+        );
+        // The legacy form of the same condition.
+        let legacy = json!({"TableName": "hash", "Item": {"pk": {"S": "a"}}, "Expected": {"pk": {"Exists": false}}});
+        assert_eq!(
+            message(&mut db, "PutItem", legacy),
+            "The conditional request failed"
+        );
+        let ok = json!({"TableName": "hash", "Item": {"pk": {"S": "a"}}, "Expected": {"v": {"Value": {"N": "1"}}}});
+        assert!(run(&mut db, "PutItem", ok).is_ok());
+    }
+
+    #[test]
+    fn gsi_and_lsi_writes_are_billed_and_metrics_reported() {
+        let mut db = database();
+        let request = json!({
+            "TableName": "ranged",
+            "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "gk": {"S": "g"}, "lk": {"S": "l"}, "big": {"S": "x".repeat(1500)}},
+            "ReturnConsumedCapacity": "INDEXES",
+            "ReturnItemCollectionMetrics": "SIZE"
+        });
+        let response = run(&mut db, "PutItem", request).unwrap();
+        assert_eq!(
+            response,
+            json!({
+                "ConsumedCapacity": {
+                    "TableName": "ranged", "CapacityUnits": 5.0, "Table": {"CapacityUnits": 2.0},
+                    "GlobalSecondaryIndexes": {"g": {"CapacityUnits": 2.0}},
+                    "LocalSecondaryIndexes": {"l": {"CapacityUnits": 1.0}}
+                },
+                "ItemCollectionMetrics": {"ItemCollectionKey": {"pk": {"S": "a"}}, "SizeEstimateRangeGB": [0.0, 1.0]}
+            })
+        );
+    }
 }

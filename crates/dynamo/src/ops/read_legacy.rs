@@ -163,7 +163,9 @@ pub(crate) fn decode_value(value: &Value) -> Result<Result<AttributeValue>> {
 
 /// Reads a `Map<String, Condition>` member (pass one: JSON types only).
 pub(crate) fn decode(fields: &Fields<'_>, member: &str) -> Result<Option<Vec<RawCondition>>> {
-    let Some(map) = fields.object(member)? else { return Ok(None) };
+    let Some(map) = fields.object(member)? else {
+        return Ok(None);
+    };
     let mut conditions = Vec::with_capacity(map.len());
     for (attribute, condition) in map {
         let condition = match condition {
@@ -175,7 +177,11 @@ pub(crate) fn decode(fields: &Fields<'_>, member: &str) -> Result<Option<Vec<Raw
             Some(list) => list.iter().map(decode_value).collect::<Result<Vec<_>>>()?,
             None => Vec::new(),
         };
-        conditions.push(RawCondition { attribute: attribute.clone(), operator, values });
+        conditions.push(RawCondition {
+            attribute: attribute.clone(),
+            operator,
+            values,
+        });
     }
     Ok(Some(conditions))
 }
@@ -191,7 +197,9 @@ pub(crate) fn constrain(violations: &mut Violations, path: &str, conditions: &[R
 }
 
 fn invalid(detail: impl std::fmt::Display) -> DynamoError {
-    DynamoError::validation(format!("One or more parameter values were invalid: {detail}"))
+    DynamoError::validation(format!(
+        "One or more parameter values were invalid: {detail}"
+    ))
 }
 
 /// Pass three: the semantic checks, condition by condition, in AWS's order.
@@ -210,12 +218,12 @@ pub(crate) fn validate(conditions: Vec<RawCondition>) -> Result<Vec<LegacyCondit
                 operator.name()
             )));
         }
-        if let Some(first) = values.first() {
-            if values.iter().any(|v| v.type_name() != first.type_name()) {
-                return Err(invalid(
-                    "AttributeValues inside AttributeValueList must be of same type",
-                ));
-            }
+        if let Some(first) = values.first()
+            && values.iter().any(|v| v.type_name() != first.type_name())
+        {
+            return Err(invalid(
+                "AttributeValues inside AttributeValueList must be of same type",
+            ));
         }
         if let Some(wrong) = values.iter().find(|v| !operator.accepts(v)) {
             return Err(invalid(format!(
@@ -224,14 +232,18 @@ pub(crate) fn validate(conditions: Vec<RawCondition>) -> Result<Vec<LegacyCondit
                 wrong.type_name()
             )));
         }
-        if let (Operator::Between, [lower, upper]) = (operator, values.as_slice()) {
-            if lower.compare(upper) == Some(Ordering::Greater) {
-                return Err(DynamoError::validation(
-                    "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound",
-                ));
-            }
+        if let (Operator::Between, [lower, upper]) = (operator, values.as_slice())
+            && lower.compare(upper) == Some(Ordering::Greater)
+        {
+            return Err(DynamoError::validation(
+                "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound",
+            ));
         }
-        checked.push(LegacyCondition { attribute: raw.attribute, operator, values });
+        checked.push(LegacyCondition {
+            attribute: raw.attribute,
+            operator,
+            values,
+        });
     }
     Ok(checked)
 }
@@ -243,9 +255,9 @@ impl LegacyCondition {
         let target = item.get(&self.attribute);
         let first = self.values.first();
         let ordered = |wanted: &[Ordering]| match (target, first) {
-            (Some(value), Some(bound)) => {
-                value.compare(bound).is_some_and(|order| wanted.contains(&order))
-            }
+            (Some(value), Some(bound)) => value
+                .compare(bound)
+                .is_some_and(|order| wanted.contains(&order)),
             _ => false,
         };
         match self.operator {
@@ -318,15 +330,21 @@ mod tests {
             "One or more parameter values were invalid: Invalid number of argument(s) for the EQ ComparisonOperator"
         );
         assert_eq!(
-            message(json!({"a": {"ComparisonOperator": "IN", "AttributeValueList": [{"S": "b"}, {"N": "1"}]}})),
+            message(
+                json!({"a": {"ComparisonOperator": "IN", "AttributeValueList": [{"S": "b"}, {"N": "1"}]}})
+            ),
             "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type"
         );
         assert_eq!(
-            message(json!({"a": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"N": "1"}]}})),
+            message(
+                json!({"a": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"N": "1"}]}})
+            ),
             "One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type"
         );
         assert_eq!(
-            message(json!({"a": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"S": "b"}, {"S": "a"}]}})),
+            message(
+                json!({"a": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"S": "b"}, {"S": "a"}]}})
+            ),
             "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"
         );
         // A malformed value is reported before the count is looked at.
@@ -348,27 +366,53 @@ mod tests {
     fn matching_follows_the_condition_typing_rules() {
         let item: Item = [
             ("s".to_string(), AttributeValue::S("hello".into())),
-            ("set".to_string(), AttributeValue::Ss(vec!["x".into(), "y".into()])),
+            (
+                "set".to_string(),
+                AttributeValue::Ss(vec!["x".into(), "y".into()]),
+            ),
         ]
         .into_iter()
         .collect();
         let check = |body: Value| conditions(body).unwrap()[0].matches(&item);
-        assert!(check(json!({"s": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"S": "he"}]}})));
-        assert!(check(json!({"s": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"S": "a"}, {"S": "z"}]}})));
-        assert!(!check(json!({"s": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "5"}]}})));
-        assert!(check(json!({"s": {"ComparisonOperator": "NE", "AttributeValueList": [{"N": "5"}]}})));
-        assert!(check(json!({"set": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"S": "y"}]}})));
+        assert!(check(
+            json!({"s": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"S": "he"}]}})
+        ));
+        assert!(check(
+            json!({"s": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"S": "a"}, {"S": "z"}]}})
+        ));
+        assert!(!check(
+            json!({"s": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "5"}]}})
+        ));
+        assert!(check(
+            json!({"s": {"ComparisonOperator": "NE", "AttributeValueList": [{"N": "5"}]}})
+        ));
+        assert!(check(
+            json!({"set": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"S": "y"}]}})
+        ));
         assert!(check(json!({"gone": {"ComparisonOperator": "NULL"}})));
-        assert!(check(json!({"gone": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "y"}]}})));
-        assert!(!check(json!({"gone": {"ComparisonOperator": "LT", "AttributeValueList": [{"S": "y"}]}})));
-        assert!(check(json!({"s": {"ComparisonOperator": "IN", "AttributeValueList": [{"S": "no"}, {"S": "hello"}]}})));
+        assert!(check(
+            json!({"gone": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "y"}]}})
+        ));
+        assert!(!check(
+            json!({"gone": {"ComparisonOperator": "LT", "AttributeValueList": [{"S": "y"}]}})
+        ));
+        assert!(check(
+            json!({"s": {"ComparisonOperator": "IN", "AttributeValueList": [{"S": "no"}, {"S": "hello"}]}})
+        ));
     }
 
     #[test]
     fn only_range_operators_become_key_comparisons() {
-        let between = conditions(json!({"k": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "1"}, {"N": "3"}]}}));
-        assert!(matches!(between.unwrap()[0].key_comparison(), Some(KeyComparison::Between(..))));
-        let ne = conditions(json!({"k": {"ComparisonOperator": "NE", "AttributeValueList": [{"N": "1"}]}}));
+        let between = conditions(
+            json!({"k": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "1"}, {"N": "3"}]}}),
+        );
+        assert!(matches!(
+            between.unwrap()[0].key_comparison(),
+            Some(KeyComparison::Between(..))
+        ));
+        let ne = conditions(
+            json!({"k": {"ComparisonOperator": "NE", "AttributeValueList": [{"N": "1"}]}}),
+        );
         assert_eq!(ne.unwrap()[0].key_comparison(), None);
     }
 }

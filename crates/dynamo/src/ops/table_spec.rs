@@ -114,8 +114,13 @@ pub(crate) fn parse_attribute_definitions(list: &[Value]) -> Result<Vec<Attribut
         .collect()
 }
 
-pub(crate) fn parse_throughput(fields: &Fields<'_>, member: &str) -> Result<Option<ThroughputSpec>> {
-    let Some(map) = fields.object(member)? else { return Ok(None) };
+pub(crate) fn parse_throughput(
+    fields: &Fields<'_>,
+    member: &str,
+) -> Result<Option<ThroughputSpec>> {
+    let Some(map) = fields.object(member)? else {
+        return Ok(None);
+    };
     let inner = Fields::of_map(map);
     Ok(Some(ThroughputSpec {
         read: inner.integer("ReadCapacityUnits")?,
@@ -124,7 +129,9 @@ pub(crate) fn parse_throughput(fields: &Fields<'_>, member: &str) -> Result<Opti
 }
 
 fn parse_projection(fields: &Fields<'_>) -> Result<Option<ProjectionSpec>> {
-    let Some(map) = fields.object("Projection")? else { return Ok(None) };
+    let Some(map) = fields.object("Projection")? else {
+        return Ok(None);
+    };
     let inner = Fields::of_map(map);
     let non_key_attributes = match inner.list("NonKeyAttributes")? {
         None => None,
@@ -155,7 +162,11 @@ pub(crate) fn parse_index(value: &Value, global: bool) -> Result<IndexSpec> {
         name: string_of(&fields, "IndexName")?,
         key_schema,
         projection: parse_projection(&fields)?,
-        throughput: if global { parse_throughput(&fields, "ProvisionedThroughput")? } else { None },
+        throughput: if global {
+            parse_throughput(&fields, "ProvisionedThroughput")?
+        } else {
+            None
+        },
     })
 }
 
@@ -166,7 +177,11 @@ pub(crate) fn parse_indexes(
 ) -> Result<Option<Vec<IndexSpec>>> {
     match fields.list(member)? {
         None => Ok(None),
-        Some(list) => list.iter().map(|v| parse_index(v, global)).collect::<Result<_>>().map(Some),
+        Some(list) => list
+            .iter()
+            .map(|v| parse_index(v, global))
+            .collect::<Result<_>>()
+            .map(Some),
     }
 }
 
@@ -180,7 +195,9 @@ pub(crate) fn bracket<S: AsRef<str>>(names: &[S]) -> String {
 
 /// Java's `String.hashCode` (over UTF-16 code units, wrapping).
 pub(crate) fn java_string_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(i32::from(unit)))
+    s.encode_utf16().fold(0i32, |h, unit| {
+        h.wrapping_mul(31).wrapping_add(i32::from(unit))
+    })
 }
 
 /// How AWS prints a list of KeySchemaElement objects in a constraint message: Java's
@@ -192,8 +209,14 @@ fn key_schema_repr(list: &[KeyElementSpec]) -> String {
         .map(|e| {
             let name = e.name.as_deref().map(java_string_hash).unwrap_or(0);
             let key_type = e.key_type.as_deref().map(java_string_hash).unwrap_or(0);
-            let hash = 31i32.wrapping_add(name).wrapping_mul(31).wrapping_add(key_type);
-            format!("com.amazonaws.dynamodb.v20120810.KeySchemaElement@{:x}", hash as u32)
+            let hash = 31i32
+                .wrapping_add(name)
+                .wrapping_mul(31)
+                .wrapping_add(key_type);
+            format!(
+                "com.amazonaws.dynamodb.v20120810.KeySchemaElement@{:x}",
+                hash as u32
+            )
         })
         .collect();
     bracket(&items)
@@ -202,12 +225,16 @@ fn key_schema_repr(list: &[KeyElementSpec]) -> String {
 fn check_attribute_name(v: &mut Violations, path: &str, name: Option<&str>) {
     match name {
         None => v.not_null::<()>(path, None),
-        Some(n) if n.is_empty() => {
-            v.push(Some(n), path, "Member must have length greater than or equal to 1")
-        }
-        Some(n) if n.chars().count() > 255 => {
-            v.push(Some(n), path, "Member must have length less than or equal to 255")
-        }
+        Some(n) if n.is_empty() => v.push(
+            Some(n),
+            path,
+            "Member must have length greater than or equal to 1",
+        ),
+        Some(n) if n.chars().count() > 255 => v.push(
+            Some(n),
+            path,
+            "Member must have length less than or equal to 255",
+        ),
         Some(_) => {}
     }
 }
@@ -219,14 +246,26 @@ pub(crate) fn check_key_schema(v: &mut Violations, path: &str, schema: Option<&[
         return;
     };
     if list.is_empty() {
-        v.push(Some("[]"), path, "Member must have length greater than or equal to 1");
+        v.push(
+            Some("[]"),
+            path,
+            "Member must have length greater than or equal to 1",
+        );
     }
     if list.len() > 2 {
-        v.push(Some(&key_schema_repr(list)), path, "Member must have length less than or equal to 2");
+        v.push(
+            Some(&key_schema_repr(list)),
+            path,
+            "Member must have length less than or equal to 2",
+        );
     }
     for (i, element) in list.iter().enumerate() {
         let member = format!("{path}.{}.member", i + 1);
-        check_attribute_name(v, &format!("{member}.attributeName"), element.name.as_deref());
+        check_attribute_name(
+            v,
+            &format!("{member}.attributeName"),
+            element.name.as_deref(),
+        );
         let key_type_path = format!("{member}.keyType");
         match element.key_type.as_deref() {
             None => v.not_null::<()>(&key_type_path, None),
@@ -254,8 +293,10 @@ pub(crate) fn check_attribute_definitions(v: &mut Violations, defs: Option<&[Att
 
 /// A ProvisionedThroughput block: both members required and at least 1.
 pub(crate) fn check_throughput(v: &mut Violations, path: &str, throughput: &ThroughputSpec) {
-    for (member, value) in [("writeCapacityUnits", throughput.write), ("readCapacityUnits", throughput.read)]
-    {
+    for (member, value) in [
+        ("writeCapacityUnits", throughput.write),
+        ("readCapacityUnits", throughput.read),
+    ] {
         let member_path = format!("{path}.{member}");
         v.not_null(&member_path, value);
         v.at_least(&member_path, value, 1);
@@ -275,10 +316,18 @@ fn check_projection(v: &mut Violations, path: &str, projection: Option<&Projecti
     if let Some(names) = &projection.non_key_attributes {
         let member = format!("{path}.nonKeyAttributes");
         if names.is_empty() {
-            v.push(Some("[]"), &member, "Member must have length greater than or equal to 1");
+            v.push(
+                Some("[]"),
+                &member,
+                "Member must have length greater than or equal to 1",
+            );
         }
         if names.len() > MAX_NON_KEY_ATTRIBUTES {
-            v.push(Some(&bracket(names)), &member, "Member must have length less than or equal to 20");
+            v.push(
+                Some(&bracket(names)),
+                &member,
+                "Member must have length less than or equal to 20",
+            );
         }
     }
 }
@@ -313,8 +362,11 @@ pub(crate) fn java_hash_set_order<'a>(names: impl IntoIterator<Item = &'a str>) 
         let h = java_string_hash(name) as u32;
         ((h ^ (h >> 16)) as usize) & (capacity - 1)
     };
-    let mut ordered: Vec<(usize, usize, &str)> =
-        unique.iter().enumerate().map(|(i, n)| (bucket(n), i, *n)).collect();
+    let mut ordered: Vec<(usize, usize, &str)> = unique
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (bucket(n), i, *n))
+        .collect();
     ordered.sort();
     ordered.into_iter().map(|(_, _, n)| n).collect()
 }
@@ -338,12 +390,12 @@ pub(crate) fn undefined_keys(keys: &[&str], defined: &[&str]) -> DynamoError {
 pub(crate) fn check_key_order(schema: &[KeyElementSpec]) -> Result<()> {
     let first = schema.first();
     let second = schema.get(1);
-    if let (Some(a), Some(b)) = (first, second) {
-        if a.name == b.name {
-            return Err(DynamoError::validation(
-                "Both the Hash Key and the Range Key element in the KeySchema have the same name",
-            ));
-        }
+    if let (Some(a), Some(b)) = (first, second)
+        && a.name == b.name
+    {
+        return Err(DynamoError::validation(
+            "Both the Hash Key and the Range Key element in the KeySchema have the same name",
+        ));
     }
     if first.is_some_and(|e| e.key_type.as_deref() != Some("HASH")) {
         return Err(DynamoError::validation(
@@ -365,13 +417,18 @@ pub(crate) fn build_key_schema(
     type_of: impl Fn(&str) -> Option<ScalarType>,
 ) -> Result<KeySchema> {
     let attribute = |element: Option<&KeyElementSpec>| -> Result<Option<KeyAttribute>> {
-        let Some(element) = element else { return Ok(None) };
+        let Some(element) = element else {
+            return Ok(None);
+        };
         let name = element.name.clone().unwrap_or_default();
         let scalar_type = type_of(&name).ok_or_else(|| undefined_keys(&[&name], &[]))?;
         Ok(Some(KeyAttribute { name, scalar_type }))
     };
-    let hash = attribute(schema.first())?
-        .ok_or_else(|| DynamoError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"))?;
+    let hash = attribute(schema.first())?.ok_or_else(|| {
+        DynamoError::validation(
+            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
+        )
+    })?;
     let range = attribute(schema.get(1))?;
     Ok(KeySchema { hash, range })
 }
@@ -383,18 +440,22 @@ pub(crate) fn build_projection(spec: Option<&ProjectionSpec>) -> Result<Projecti
         return Err(invalid("Unknown ProjectionType: null"));
     };
     match (projection_type, spec.non_key_attributes) {
-        ("INCLUDE", None) => Err(invalid("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")),
+        ("INCLUDE", None) => Err(invalid(
+            "ProjectionType is INCLUDE, but NonKeyAttributes is not specified",
+        )),
         ("INCLUDE", Some(names)) => {
             for (i, name) in names.iter().enumerate() {
                 if names.iter().take(i).any(|earlier| earlier == name) {
-                    return Err(invalid(format!("Duplicate element in NonKeyAttributes: {name}")));
+                    return Err(invalid(format!(
+                        "Duplicate element in NonKeyAttributes: {name}"
+                    )));
                 }
             }
             Ok(Projection::Include(names))
         }
-        (other, Some(_)) => {
-            Err(invalid(format!("ProjectionType is {other}, but NonKeyAttributes is specified")))
-        }
+        (other, Some(_)) => Err(invalid(format!(
+            "ProjectionType is {other}, but NonKeyAttributes is specified"
+        ))),
         ("KEYS_ONLY", None) => Ok(Projection::KeysOnly),
         _ => Ok(Projection::All),
     }
@@ -402,8 +463,10 @@ pub(crate) fn build_projection(spec: Option<&ProjectionSpec>) -> Result<Projecti
 
 /// Capacity beyond anything DynamoDB accepts is "out of bounds" (ValidationException).
 pub(crate) fn check_bounds(throughput: &ThroughputSpec) -> Result<()> {
-    for (member, value) in [("ReadCapacityUnits", throughput.read), ("WriteCapacityUnits", throughput.write)]
-    {
+    for (member, value) in [
+        ("ReadCapacityUnits", throughput.read),
+        ("WriteCapacityUnits", throughput.write),
+    ] {
         if let Some(units) = value.filter(|u| *u > MAX_CAPACITY_UNITS) {
             return Err(DynamoError::validation(format!(
                 "Given value {units} for {member} is out of bounds"
@@ -416,7 +479,10 @@ pub(crate) fn check_bounds(throughput: &ThroughputSpec) -> Result<()> {
 /// The throughput a shape-checked spec names (both members present and positive).
 pub(crate) fn throughput_of(spec: &ThroughputSpec) -> Throughput {
     let units = |v: Option<i64>| v.and_then(|u| u64::try_from(u).ok()).unwrap_or(1);
-    Throughput { read: units(spec.read), write: units(spec.write) }
+    Throughput {
+        read: units(spec.read),
+        write: units(spec.write),
+    }
 }
 
 /// The key type a shape-checked attribute definition names.
@@ -432,7 +498,10 @@ mod tests {
     fn elements(pairs: &[(&str, &str)]) -> Vec<KeyElementSpec> {
         pairs
             .iter()
-            .map(|(n, t)| KeyElementSpec { name: Some(n.to_string()), key_type: Some(t.to_string()) })
+            .map(|(n, t)| KeyElementSpec {
+                name: Some(n.to_string()),
+                key_type: Some(t.to_string()),
+            })
             .collect()
     }
 
@@ -441,7 +510,10 @@ mod tests {
         // Java: new HashSet<>(List.of("pk", "sk")) iterates [sk, pk]; {"a","sk","pk"}
         // iterates [a, sk, pk] (as DynamoDB's "keys used: [a, sk, pk]" shows).
         assert_eq!(java_hash_set_order(["pk", "sk"]), vec!["sk", "pk"]);
-        assert_eq!(java_hash_set_order(["pk", "sk", "a"]), vec!["a", "sk", "pk"]);
+        assert_eq!(
+            java_hash_set_order(["pk", "sk", "a"]),
+            vec!["a", "sk", "pk"]
+        );
         assert_eq!(java_hash_set_order(["b", "a", "a"]), vec!["a", "b"]);
         assert_eq!(java_string_hash("pk"), 3579);
     }
@@ -450,8 +522,14 @@ mod tests {
     fn key_schema_shape_violations_use_aws_paths() {
         let mut v = Violations::new();
         let schema = vec![
-            KeyElementSpec { name: None, key_type: Some("HASH".into()) },
-            KeyElementSpec { name: Some("a".into()), key_type: Some("Woop".into()) },
+            KeyElementSpec {
+                name: None,
+                key_type: Some("HASH".into()),
+            },
+            KeyElementSpec {
+                name: Some("a".into()),
+                key_type: Some("Woop".into()),
+            },
         ];
         check_key_schema(&mut v, "keySchema", Some(&schema));
         let message = v.finish().unwrap_err().message;
@@ -470,7 +548,11 @@ mod tests {
     #[test]
     fn too_long_key_schemas_print_like_java_lists() {
         let mut v = Violations::new();
-        check_key_schema(&mut v, "keySchema", Some(&elements(&[("a", "HASH"), ("b", "RANGE"), ("c", "RANGE")])));
+        check_key_schema(
+            &mut v,
+            "keySchema",
+            Some(&elements(&[("a", "HASH"), ("b", "RANGE"), ("c", "RANGE")])),
+        );
         let message = v.finish().unwrap_err().message;
         assert!(message.starts_with(
             "1 validation error detected: Value '[com.amazonaws.dynamodb.v20120810.KeySchemaElement@"
@@ -481,16 +563,26 @@ mod tests {
     #[test]
     fn throughput_members_are_checked_write_first() {
         let mut v = Violations::new();
-        check_throughput(&mut v, "provisionedThroughput", &ThroughputSpec { read: Some(-1), write: None });
+        check_throughput(
+            &mut v,
+            "provisionedThroughput",
+            &ThroughputSpec {
+                read: Some(-1),
+                write: None,
+            },
+        );
         assert_eq!(
             v.finish().unwrap_err().message,
             "2 validation errors detected: Value null at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must not be null; \
              Value '-1' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1"
         );
         assert_eq!(
-            check_bounds(&ThroughputSpec { read: Some(1_000_000_000_001), write: Some(1) })
-                .unwrap_err()
-                .message,
+            check_bounds(&ThroughputSpec {
+                read: Some(1_000_000_000_001),
+                write: Some(1)
+            })
+            .unwrap_err()
+            .message,
             "Given value 1000000000001 for ReadCapacityUnits is out of bounds"
         );
     }
@@ -498,15 +590,21 @@ mod tests {
     #[test]
     fn key_order_rules() {
         assert_eq!(
-            check_key_order(&elements(&[("a", "RANGE"), ("b", "HASH")])).unwrap_err().message,
+            check_key_order(&elements(&[("a", "RANGE"), ("b", "HASH")]))
+                .unwrap_err()
+                .message,
             "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
         );
         assert_eq!(
-            check_key_order(&elements(&[("a", "HASH"), ("b", "HASH")])).unwrap_err().message,
+            check_key_order(&elements(&[("a", "HASH"), ("b", "HASH")]))
+                .unwrap_err()
+                .message,
             "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"
         );
         assert_eq!(
-            check_key_order(&elements(&[("a", "HASH"), ("a", "RANGE")])).unwrap_err().message,
+            check_key_order(&elements(&[("a", "HASH"), ("a", "RANGE")]))
+                .unwrap_err()
+                .message,
             "Both the Hash Key and the Range Key element in the KeySchema have the same name"
         );
         assert!(check_key_order(&elements(&[("a", "HASH"), ("b", "RANGE")])).is_ok());
@@ -523,15 +621,21 @@ mod tests {
             "One or more parameter values were invalid: Unknown ProjectionType: null"
         );
         assert_eq!(
-            build_projection(Some(&spec(Some("ALL"), Some(&["x"])))).unwrap_err().message,
+            build_projection(Some(&spec(Some("ALL"), Some(&["x"]))))
+                .unwrap_err()
+                .message,
             "One or more parameter values were invalid: ProjectionType is ALL, but NonKeyAttributes is specified"
         );
         assert_eq!(
-            build_projection(Some(&spec(Some("INCLUDE"), None))).unwrap_err().message,
+            build_projection(Some(&spec(Some("INCLUDE"), None)))
+                .unwrap_err()
+                .message,
             "One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified"
         );
         assert_eq!(
-            build_projection(Some(&spec(Some("INCLUDE"), Some(&["x", "y", "x"])))).unwrap_err().message,
+            build_projection(Some(&spec(Some("INCLUDE"), Some(&["x", "y", "x"]))))
+                .unwrap_err()
+                .message,
             "One or more parameter values were invalid: Duplicate element in NonKeyAttributes: x"
         );
         assert_eq!(
@@ -545,7 +649,10 @@ mod tests {
         let err = parse_index(&json!({"IndexName": 5}), true).unwrap_err();
         assert_eq!(err.message, "NUMBER_VALUE can not be converted to a String");
         let err = parse_key_schema(&[json!("HASH")]).unwrap_err();
-        assert_eq!(err.message, "STRING_VALUE can not be converted to a structure");
+        assert_eq!(
+            err.message,
+            "STRING_VALUE can not be converted to a structure"
+        );
         let index = parse_index(
             &json!({"IndexName": "g", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
                     "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["x"]},
@@ -553,7 +660,16 @@ mod tests {
             true,
         )
         .unwrap();
-        assert_eq!(index.throughput, Some(ThroughputSpec { read: Some(1), write: Some(2) }));
-        assert_eq!(index.projection.unwrap().non_key_attributes, Some(vec!["x".to_string()]));
+        assert_eq!(
+            index.throughput,
+            Some(ThroughputSpec {
+                read: Some(1),
+                write: Some(2)
+            })
+        );
+        assert_eq!(
+            index.projection.unwrap().non_key_attributes,
+            Some(vec!["x".to_string()])
+        );
     }
 }

@@ -19,8 +19,8 @@ use crate::expr::{DocumentPath, ExpressionKind, UpdateExpression};
 use crate::key::KeySchema;
 use crate::ops::item_expressions::ExpressionParams;
 use crate::ops::item_request::{
-    METRICS_NAMES, ON_CONDITION_FAILURE_NAMES, ReturnValues, decode_item, required,
-    wants_metrics, wants_old_on_failure,
+    METRICS_NAMES, ON_CONDITION_FAILURE_NAMES, ReturnValues, decode_item, required, wants_metrics,
+    wants_old_on_failure,
 };
 use crate::ops::legacy::{AttributeUpdates, Expected, LegacyUpdate};
 use crate::ops::write::{
@@ -57,7 +57,9 @@ impl ItemUpdate {
     pub(crate) fn paths(&self) -> Vec<DocumentPath> {
         match self {
             ItemUpdate::Expression(expression) => expression.target_paths().to_vec(),
-            ItemUpdate::Legacy(legacy) => legacy.attributes().map(DocumentPath::attribute).collect(),
+            ItemUpdate::Legacy(legacy) => {
+                legacy.attributes().map(DocumentPath::attribute).collect()
+            }
             ItemUpdate::Nothing => Vec::new(),
         }
     }
@@ -101,7 +103,11 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let on_failure = fields.string("ReturnValuesOnConditionCheckFailure")?;
 
     let mut violations = Violations::new();
-    violations.one_of("returnConsumedCapacity", consumed, &ReturnConsumedCapacity::NAMES);
+    violations.one_of(
+        "returnConsumedCapacity",
+        consumed,
+        &ReturnConsumedCapacity::NAMES,
+    );
     violations.name("tableName", table_name, true);
     violations.one_of("returnItemCollectionMetrics", metrics, &METRICS_NAMES);
     violations.one_of("returnValues", return_values, &ReturnValues::NAMES);
@@ -138,14 +144,22 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let key = schema.key_from_request(&key)?;
     update.check_keys(schema)?;
     let old = table.get(&key).cloned();
-    check_condition(condition.as_ref(), old.as_ref(), wants_old_on_failure(on_failure))?;
+    check_condition(
+        condition.as_ref(),
+        old.as_ref(),
+        wants_old_on_failure(on_failure),
+    )?;
     let base = old.clone().unwrap_or_else(|| schema.key_item(&key));
     let new = update.apply(&base)?;
     check_item_size(&new, UPDATED_ITEM_TOO_LARGE)?;
     table.check_index_keys(&new)?;
 
     let mut capacity = ConsumedCapacity::new(table_name);
-    let change = Change { key: key.clone(), old, new: Some(new) };
+    let change = Change {
+        key: key.clone(),
+        old,
+        new: Some(new),
+    };
     change.charge(table, false, &mut capacity);
     let attributes = returned_attributes(
         return_values,
@@ -156,7 +170,156 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
 
     let table = db.usable_table_mut(table_name)?;
     change.commit(table);
-    let metrics = if wants_metrics(metrics) { item_collection_metrics(table, &key) } else { None };
+    let metrics = if wants_metrics(metrics) {
+        item_collection_metrics(table, &key)
+    } else {
+        None
+    };
     let mode = ReturnConsumedCapacity::parse(consumed);
     Ok(write_response(attributes, capacity.to_wire(mode), metrics))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ops::item_fixtures::{database, get_h, message, run};
+    use serde_json::{Value, json};
+
+    fn update(db: &mut crate::db::Database, expression: &str, values: Value, mode: &str) -> Value {
+        let mut request = json!({
+            "TableName": "hash", "Key": {"pk": {"S": "a"}},
+            "UpdateExpression": expression, "ReturnValues": mode
+        });
+        if !values.is_null() {
+            request["ExpressionAttributeValues"] = values;
+        }
+        run(db, "UpdateItem", request).unwrap()
+    }
+
+    #[test]
+    fn updates_create_missing_items_and_return_what_was_asked() {
+        let mut db = database();
+        let created = update(
+            &mut db,
+            "SET n = :one",
+            json!({":one": {"N": "1"}}),
+            "ALL_NEW",
+        );
+        assert_eq!(
+            created,
+            json!({"Attributes": {"n": {"N": "1"}, "pk": {"S": "a"}}})
+        );
+        let added = update(
+            &mut db,
+            "ADD n :one SET m = :one",
+            json!({":one": {"N": "1"}}),
+            "UPDATED_NEW",
+        );
+        assert_eq!(
+            added,
+            json!({"Attributes": {"m": {"N": "1"}, "n": {"N": "2"}}})
+        );
+        let old = update(&mut db, "REMOVE m", Value::Null, "UPDATED_OLD");
+        assert_eq!(old, json!({"Attributes": {"m": {"N": "1"}}}));
+        let all_old = update(
+            &mut db,
+            "SET n = :one",
+            json!({":one": {"N": "1"}}),
+            "ALL_OLD",
+        );
+        assert_eq!(
+            all_old,
+            json!({"Attributes": {"n": {"N": "2"}, "pk": {"S": "a"}}})
+        );
+        assert_eq!(
+            get_h(&mut db, "a"),
+            json!({"n": {"N": "1"}, "pk": {"S": "a"}})
+        );
+        // REMOVE on a missing item still creates it from its key.
+        let request =
+            json!({"TableName": "hash", "Key": {"pk": {"S": "b"}}, "UpdateExpression": "REMOVE x"});
+        run(&mut db, "UpdateItem", request).unwrap();
+        assert_eq!(get_h(&mut db, "b"), json!({"pk": {"S": "b"}}));
+    }
+
+    #[test]
+    fn key_attributes_cannot_be_updated() {
+        let mut db = database();
+        let request = json!({
+            "TableName": "hash", "Key": {"pk": {"S": "a"}},
+            "UpdateExpression": "SET #k = :v", "ExpressionAttributeNames": {"#k": "pk"},
+            "ExpressionAttributeValues": {":v": {"S": "b"}}
+        });
+        assert_eq!(
+            message(&mut db, "UpdateItem", request),
+            "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"
+        );
+        let legacy = json!({"TableName": "hash", "Key": {"pk": {"S": "a"}}, "AttributeUpdates": {"pk": {"Value": {"S": "b"}}}});
+        assert_eq!(
+            message(&mut db, "UpdateItem", legacy),
+            "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"
+        );
+    }
+
+    #[test]
+    fn index_keys_keep_their_types_and_moves_cost_two_writes() {
+        let mut db = database();
+        let key = json!({"pk": {"S": "a"}, "sk": {"N": "1"}});
+        let request = json!({
+            "TableName": "ranged", "Key": key, "UpdateExpression": "SET gk = :v",
+            "ExpressionAttributeValues": {":v": {"N": "5"}}
+        });
+        assert_eq!(
+            message(&mut db, "UpdateItem", request),
+            "One or more parameter values were invalid: Type mismatch for Index Key gk Expected: S Actual: N IndexName: g"
+        );
+        let set = |value: &str| {
+            json!({
+                "TableName": "ranged", "Key": key, "UpdateExpression": "SET gk = :v",
+                "ExpressionAttributeValues": {":v": {"S": value}},
+                "ReturnConsumedCapacity": "INDEXES"
+            })
+        };
+        let first = run(&mut db, "UpdateItem", set("one")).unwrap();
+        assert_eq!(
+            first["ConsumedCapacity"]["GlobalSecondaryIndexes"]["g"]["CapacityUnits"],
+            1.0
+        );
+        let moved = run(&mut db, "UpdateItem", set("two")).unwrap();
+        assert_eq!(
+            moved["ConsumedCapacity"]["GlobalSecondaryIndexes"]["g"]["CapacityUnits"],
+            2.0
+        );
+        assert_eq!(moved["ConsumedCapacity"]["CapacityUnits"], 3.0);
+    }
+
+    #[test]
+    fn runtime_update_errors_and_conditions() {
+        let mut db = database();
+        update(&mut db, "SET s = :s", json!({":s": {"S": "x"}}), "NONE");
+        let request = json!({
+            "TableName": "hash", "Key": {"pk": {"S": "a"}}, "UpdateExpression": "ADD s :one",
+            "ExpressionAttributeValues": {":one": {"N": "1"}}
+        });
+        assert_eq!(
+            message(&mut db, "UpdateItem", request),
+            "An operand in the update expression has an incorrect data type"
+        );
+        let request = json!({
+            "TableName": "hash", "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET s = :v",
+            "ConditionExpression": "s = :v", "ExpressionAttributeValues": {":v": {"S": "y"}}
+        });
+        assert_eq!(
+            message(&mut db, "UpdateItem", request),
+            "The conditional request failed"
+        );
+        let big = "x".repeat(400 * 1024);
+        let request = json!({
+            "TableName": "hash", "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET big = :v",
+            "ExpressionAttributeValues": {":v": {"S": big}}
+        });
+        assert_eq!(
+            message(&mut db, "UpdateItem", request),
+            "Item size to update has exceeded the maximum allowed size"
+        );
+    }
 }

@@ -114,9 +114,17 @@ pub(crate) struct Change {
 
 impl Change {
     /// Adds what the change costs on `table` and its indexes to `capacity`.
-    pub(crate) fn charge(&self, table: &Table, transactional: bool, capacity: &mut ConsumedCapacity) {
+    pub(crate) fn charge(
+        &self,
+        table: &Table,
+        transactional: bool,
+        capacity: &mut ConsumedCapacity,
+    ) {
         let bytes = |item: &Option<Item>| item.as_ref().map(|i| item_size(i) as u64).unwrap_or(0);
-        capacity.write(write_units(bytes(&self.old).max(bytes(&self.new)), transactional));
+        capacity.write(write_units(
+            bytes(&self.old).max(bytes(&self.new)),
+            transactional,
+        ));
         for index in table.def.indexes() {
             let units = self.index_units(table, index, transactional);
             if units > 0.0 {
@@ -128,7 +136,8 @@ impl Change {
     /// Write units the change costs in one index: nothing if its entry is untouched.
     fn index_units(&self, table: &Table, index: &IndexDef, transactional: bool) -> f64 {
         let entry = |item: &Option<Item>| {
-            item.as_ref().and_then(|item| table.index_entry(index, &self.key, item))
+            item.as_ref()
+                .and_then(|item| table.index_entry(index, &self.key, item))
         };
         let units = |entry: &Item| write_units(item_size(entry) as u64, transactional);
         match (entry(&self.old), entry(&self.new)) {
@@ -199,7 +208,10 @@ pub(crate) fn item_collection_metrics(table: &Table, key: &PrimaryKey) -> Option
     // AWS gives a one-gigabyte bracket around the estimate: [0.0, 1.0] for small ones.
     let lower = (bytes as f64 / GIGABYTE).floor();
     let mut collection_key = Map::new();
-    collection_key.insert(table.def.key_schema.hash.name.clone(), key.hash.to_value().to_wire());
+    collection_key.insert(
+        table.def.key_schema.hash.name.clone(),
+        key.hash.to_value().to_wire(),
+    );
     Some(json!({
         "ItemCollectionKey": Value::Object(collection_key),
         "SizeEstimateRangeGB": [lower, lower + 1.0],
@@ -229,64 +241,46 @@ pub(crate) fn write_response(
 mod tests {
     use super::*;
     use crate::capacity::ReturnConsumedCapacity;
-    use crate::key::{KeyAttribute, KeySchema, KeyValue, ScalarType};
-    use crate::table::{BillingMode, Projection, TableDef, TableStatus};
-    use crate::value::AttributeValue;
-    use dynaplay_sim::SimTime;
+    use crate::key::KeyValue;
+    use crate::ops::item_fixtures::database;
+    use crate::value::{AttributeValue, Number};
 
-    fn schema(hash: &str, range: Option<&str>) -> KeySchema {
-        KeySchema {
-            hash: KeyAttribute { name: hash.into(), scalar_type: ScalarType::S },
-            range: range.map(|r| KeyAttribute { name: r.into(), scalar_type: ScalarType::S }),
-        }
-    }
-
-    fn index(name: &str, kind: IndexKind, keys: KeySchema, projection: Projection) -> IndexDef {
-        IndexDef {
-            name: name.into(),
-            kind,
-            key_schema: keys,
-            projection,
-            throughput: None,
-            status: TableStatus::Active,
-            backfilling: false,
-        }
-    }
-
-    /// Table `t` (pk, sk), GSI `g` on `gk` projecting KEYS_ONLY, LSI `l` on (pk, lk) ALL.
+    /// Table `r` of the fixtures: (pk S, sk N), GSI `g` on `gk` projecting ALL, LSI `l`
+    /// on (pk, lk) projecting KEYS_ONLY.
     fn table() -> Table {
-        Table::new(TableDef {
-            name: "t".into(),
-            key_schema: schema("pk", Some("sk")),
-            attribute_definitions: ["pk", "sk", "gk", "lk"]
-                .iter()
-                .map(|n| (n.to_string(), ScalarType::S))
-                .collect(),
-            billing: BillingMode::PayPerRequest,
-            global_indexes: vec![index("g", IndexKind::Global, schema("gk", None), Projection::KeysOnly)],
-            local_indexes: vec![index("l", IndexKind::Local, schema("pk", Some("lk")), Projection::All)],
-            status: TableStatus::Active,
-            created_at: SimTime::ZERO,
-            table_id: "id".into(),
-            arn: "arn".into(),
-            deletion_protection: false,
-            last_increase: None,
-            last_decrease: None,
-            decreases_today: 0,
-        })
+        database().table("ranged").cloned().unwrap()
     }
 
+    /// An item of string attributes; `sk` becomes the number 1.
     fn item(pairs: &[(&str, &str)]) -> Item {
-        pairs.iter().map(|(k, v)| (k.to_string(), AttributeValue::S(v.to_string()))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                let value = if *k == "sk" {
+                    AttributeValue::N(Number::from_i64(1))
+                } else {
+                    AttributeValue::S(v.to_string())
+                };
+                (k.to_string(), value)
+            })
+            .collect()
     }
 
     fn key() -> PrimaryKey {
-        PrimaryKey { hash: KeyValue::S("a".into()), range: Some(KeyValue::S("1".into())) }
+        PrimaryKey {
+            hash: KeyValue::S("a".into()),
+            range: Some(KeyValue::N(Number::from_i64(1))),
+        }
     }
 
     fn cost(table: &Table, old: Option<Item>, new: Option<Item>) -> ConsumedCapacity {
         let mut capacity = ConsumedCapacity::new("t");
-        Change { key: key(), old, new }.charge(table, false, &mut capacity);
+        Change {
+            key: key(),
+            old,
+            new,
+        }
+        .charge(table, false, &mut capacity);
         capacity
     }
 
@@ -296,9 +290,16 @@ mod tests {
         let big = item(&[("pk", "a"), ("sk", "1"), ("x", &"x".repeat(1500))]);
         let small = item(&[("pk", "a"), ("sk", "1")]);
         assert_eq!(cost(&t, None, Some(big.clone())).table_write, 2.0);
-        assert_eq!(cost(&t, Some(big.clone()), Some(small.clone())).table_write, 2.0);
+        assert_eq!(
+            cost(&t, Some(big.clone()), Some(small.clone())).table_write,
+            2.0
+        );
         assert_eq!(cost(&t, Some(big), None).table_write, 2.0);
-        assert_eq!(cost(&t, None, None).table_write, 1.0, "deleting nothing costs one unit");
+        assert_eq!(
+            cost(&t, None, None).table_write,
+            1.0,
+            "deleting nothing costs one unit"
+        );
     }
 
     #[test]
@@ -307,15 +308,33 @@ mod tests {
         let plain = item(&[("pk", "a"), ("sk", "1"), ("x", "1")]);
         let plain2 = item(&[("pk", "a"), ("sk", "1"), ("x", "2")]);
         // No index keys: nothing in either index.
-        assert_eq!(cost(&t, Some(plain.clone()), Some(plain2.clone())).total(), 1.0);
+        assert_eq!(
+            cost(&t, Some(plain.clone()), Some(plain2.clone())).total(),
+            1.0
+        );
         // Entering the GSI: one write there.
         let indexed = item(&[("pk", "a"), ("sk", "1"), ("gk", "g1"), ("x", "1")]);
         let c = cost(&t, Some(plain), Some(indexed.clone()));
         assert_eq!(c.global_indexes.get("g"), Some(&(0.0, 1.0)));
-        // A non-key attribute the KEYS_ONLY GSI does not project: no GSI write.
-        let indexed2 = item(&[("pk", "a"), ("sk", "1"), ("gk", "g1"), ("x", "2")]);
-        let c = cost(&t, Some(indexed.clone()), Some(indexed2));
-        assert_eq!(c.global_indexes.get("g"), None);
+        // A non-key attribute: the ALL-projecting GSI rewrites its entry, the KEYS_ONLY LSI
+        // has nothing to change.
+        let local = item(&[
+            ("pk", "a"),
+            ("sk", "1"),
+            ("gk", "g1"),
+            ("lk", "l"),
+            ("x", "1"),
+        ]);
+        let local2 = item(&[
+            ("pk", "a"),
+            ("sk", "1"),
+            ("gk", "g1"),
+            ("lk", "l"),
+            ("x", "2"),
+        ]);
+        let c = cost(&t, Some(local), Some(local2));
+        assert_eq!(c.global_indexes.get("g"), Some(&(0.0, 1.0)));
+        assert_eq!(c.local_indexes.get("l"), None);
         // Changing the GSI key: a delete and a put.
         let moved = item(&[("pk", "a"), ("sk", "1"), ("gk", "g2"), ("x", "1")]);
         let c = cost(&t, Some(indexed), Some(moved));
@@ -328,7 +347,12 @@ mod tests {
         let t = table();
         let new = item(&[("pk", "a"), ("sk", "1"), ("lk", "z")]);
         let mut capacity = ConsumedCapacity::new("t");
-        Change { key: key(), old: None, new: Some(new) }.charge(&t, true, &mut capacity);
+        Change {
+            key: key(),
+            old: None,
+            new: Some(new),
+        }
+        .charge(&t, true, &mut capacity);
         assert_eq!(capacity.table_write, 2.0);
         assert_eq!(capacity.local_indexes.get("l"), Some(&(0.0, 2.0)));
         let wire = capacity.to_wire(ReturnConsumedCapacity::Indexes).unwrap();
@@ -339,11 +363,24 @@ mod tests {
     fn commit_applies_and_metrics_measure_the_collection() {
         let mut t = table();
         let new = item(&[("pk", "a"), ("sk", "1"), ("lk", "z")]);
-        Change { key: key(), old: None, new: Some(new.clone()) }.commit(&mut t);
+        Change {
+            key: key(),
+            old: None,
+            new: Some(new.clone()),
+        }
+        .commit(&mut t);
         assert_eq!(t.get(&key()), Some(&new));
         let metrics = item_collection_metrics(&t, &key()).unwrap();
-        assert_eq!(metrics, json!({"ItemCollectionKey": {"pk": {"S": "a"}}, "SizeEstimateRangeGB": [0.0, 1.0]}));
-        Change { key: key(), old: Some(new), new: None }.commit(&mut t);
+        assert_eq!(
+            metrics,
+            json!({"ItemCollectionKey": {"pk": {"S": "a"}}, "SizeEstimateRangeGB": [0.0, 1.0]})
+        );
+        Change {
+            key: key(),
+            old: Some(new),
+            new: None,
+        }
+        .commit(&mut t);
         assert_eq!(t.get(&key()), None);
     }
 
@@ -356,8 +393,14 @@ mod tests {
         assert_eq!(updated_new, Some(item(&[("x", "2")])));
         let updated_old = returned_attributes(ReturnValues::UpdatedOld, Some(&old), Some(&new), &x);
         assert_eq!(updated_old, Some(item(&[("x", "1")])));
-        assert_eq!(returned_attributes(ReturnValues::AllOld, None, Some(&new), &x), None);
-        assert_eq!(returned_attributes(ReturnValues::None, Some(&old), Some(&new), &x), None);
+        assert_eq!(
+            returned_attributes(ReturnValues::AllOld, None, Some(&new), &x),
+            None
+        );
+        assert_eq!(
+            returned_attributes(ReturnValues::None, Some(&old), Some(&new), &x),
+            None
+        );
     }
 
     #[test]
@@ -366,7 +409,15 @@ mod tests {
         assert!(condition_failed(Some(&old), false).item.is_none());
         assert!(condition_failed(Some(&old), true).item.is_some());
         assert!(condition_failed(None, true).item.is_none());
-        assert!(check_item_size(&item(&[("x", &"x".repeat(MAX_ITEM_BYTES))]), ITEM_TOO_LARGE).is_err());
-        assert!(check_item_size(&item(&[("x", &"x".repeat(MAX_ITEM_BYTES - 1))]), ITEM_TOO_LARGE).is_ok());
+        assert!(
+            check_item_size(&item(&[("x", &"x".repeat(MAX_ITEM_BYTES))]), ITEM_TOO_LARGE).is_err()
+        );
+        assert!(
+            check_item_size(
+                &item(&[("x", &"x".repeat(MAX_ITEM_BYTES - 1))]),
+                ITEM_TOO_LARGE
+            )
+            .is_ok()
+        );
     }
 }

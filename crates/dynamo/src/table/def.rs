@@ -92,8 +92,7 @@ impl IndexDef {
     /// Whether the index holds `attribute` for an item: its own key attributes, the
     /// table's key attributes, and whatever the projection includes.
     pub fn projects(&self, table_keys: &KeySchema, attribute: &str) -> bool {
-        if self.key_schema.is_key_attribute(attribute) || table_keys.is_key_attribute(attribute)
-        {
+        if self.key_schema.is_key_attribute(attribute) || table_keys.is_key_attribute(attribute) {
             return true;
         }
         match &self.projection {
@@ -175,7 +174,8 @@ pub enum StreamViewType {
 }
 
 impl StreamViewType {
-    pub const NAMES: [&'static str; 4] = ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"];
+    pub const NAMES: [&'static str; 4] =
+        ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -235,7 +235,10 @@ impl TableClass {
 
 impl TableDef {
     pub fn index(&self, name: &str) -> Option<&IndexDef> {
-        self.global_indexes.iter().chain(&self.local_indexes).find(|i| i.name == name)
+        self.global_indexes
+            .iter()
+            .chain(&self.local_indexes)
+            .find(|i| i.name == name)
     }
 
     pub fn indexes(&self) -> impl Iterator<Item = &IndexDef> {

@@ -16,9 +16,7 @@ use std::collections::BTreeMap;
 use crate::error::{DynamoError, Result};
 use crate::key::{KeyValue, PrimaryKey};
 use crate::value::{AttributeValue, Item};
-pub use def::{
-    BillingMode, IndexDef, IndexKind, Projection, TableDef, TableStatus, Throughput,
-};
+pub use def::{BillingMode, IndexDef, IndexKind, Projection, TableDef, TableStatus, Throughput};
 pub use store::{Collection, EntryKey, ItemStore, Slot};
 
 #[derive(Debug, Clone)]
@@ -33,8 +31,15 @@ pub const INDEX_ENTRY_OVERHEAD: u64 = 100;
 
 impl Table {
     pub fn new(def: TableDef) -> Table {
-        let indexes = def.indexes().map(|i| (i.name.clone(), ItemStore::new())).collect();
-        Table { def, items: ItemStore::new(), indexes }
+        let indexes = def
+            .indexes()
+            .map(|i| (i.name.clone(), ItemStore::new()))
+            .collect();
+        Table {
+            def,
+            items: ItemStore::new(),
+            indexes,
+        }
     }
 
     pub fn name(&self) -> &str {
@@ -71,7 +76,10 @@ impl Table {
     }
 
     fn entry_key(key: &PrimaryKey) -> EntryKey {
-        EntryKey { sort: key.range.clone(), base: None }
+        EntryKey {
+            sort: key.range.clone(),
+            base: None,
+        }
     }
 
     pub fn get(&self, key: &PrimaryKey) -> Option<&Item> {
@@ -81,7 +89,9 @@ impl Table {
     /// Stores `item` under `key` (which the caller derived from it), replacing and
     /// returning any previous item, and updates every index.
     pub fn put(&mut self, key: &PrimaryKey, item: Item) -> Option<Item> {
-        let old = self.items.insert(&key.hash, Self::entry_key(key), item.clone());
+        let old = self
+            .items
+            .insert(&key.hash, Self::entry_key(key), item.clone());
         let indexes: Vec<IndexDef> = self.def.indexes().cloned().collect();
         for index in &indexes {
             if let Some(old_item) = &old {
@@ -116,21 +126,27 @@ impl Table {
             .filter(|(name, _)| index.projects(&self.def.key_schema, name))
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
-        let entry = EntryKey { sort: index_key.range, base: Some(key.clone()) };
+        let entry = EntryKey {
+            sort: index_key.range,
+            base: Some(key.clone()),
+        };
         Some((index_key.hash, entry, projected))
     }
 
     fn add_index_entry(&mut self, index: &IndexDef, key: &PrimaryKey, item: &Item) {
-        if let Some((partition, entry, projected)) = self.index_entry(index, key, item) {
-            if let Some(store) = self.indexes.get_mut(&index.name) {
-                store.insert(&partition, entry, projected);
-            }
+        if let Some((partition, entry, projected)) = self.index_entry(index, key, item)
+            && let Some(store) = self.indexes.get_mut(&index.name)
+        {
+            store.insert(&partition, entry, projected);
         }
     }
 
     fn remove_index_entry(&mut self, index: &IndexDef, key: &PrimaryKey, item: &Item) {
         if let Some(index_key) = index.key_schema.key_of_stored(item) {
-            let entry = EntryKey { sort: index_key.range, base: Some(key.clone()) };
+            let entry = EntryKey {
+                sort: index_key.range,
+                base: Some(key.clone()),
+            };
             if let Some(store) = self.indexes.get_mut(&index.name) {
                 store.remove(&index_key.hash, &entry);
             }
@@ -142,7 +158,9 @@ impl Table {
     pub fn check_index_keys(&self, item: &Item) -> Result<()> {
         for index in self.def.indexes() {
             for attr in index.key_schema.names() {
-                let Some(value) = item.get(attr) else { continue };
+                let Some(value) = item.get(attr) else {
+                    continue;
+                };
                 let Some(declared) = self
                     .def
                     .attribute_definitions
@@ -152,8 +170,7 @@ impl Table {
                 else {
                     continue;
                 };
-                let matches = KeyValue::from_value(value)
-                    .filter(|k| k.scalar_type() == declared);
+                let matches = KeyValue::from_value(value).filter(|k| k.scalar_type() == declared);
                 let Some(key_value) = matches else {
                     return Err(DynamoError::validation(format!(
                         "One or more parameter values were invalid: Type mismatch for Index Key {attr} Expected: {declared} Actual: {} IndexName: {}",
@@ -164,7 +181,11 @@ impl Table {
                 if key_value.is_empty() {
                     return Err(DynamoError::validation(format!(
                         "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {} value. IndexName: {}, IndexKey: {attr}",
-                        if matches!(value, AttributeValue::B(_)) { "binary" } else { "string" },
+                        if matches!(value, AttributeValue::B(_)) {
+                            "binary"
+                        } else {
+                            "string"
+                        },
                         index.name
                     )));
                 }
@@ -180,7 +201,10 @@ impl Table {
             .items
             .iter()
             .filter_map(|(slot, entry, item)| {
-                let key = PrimaryKey { hash: slot.key.clone(), range: entry.sort.clone() };
+                let key = PrimaryKey {
+                    hash: slot.key.clone(),
+                    range: entry.sort.clone(),
+                };
                 self.index_entry(&index, &key, item)
             })
             .collect();

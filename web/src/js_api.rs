@@ -1,0 +1,160 @@
+//! `window.dynaplay`: the playground's JavaScript API, for pages that embed it and for
+//! tests.
+//!
+//! ```js
+//! const out = await dynaplay.execute("PutItem", {TableName: "t", Item: {pk: {S: "a"}}});
+//! dynaplay.operations   // ["CreateTable", "DescribeTable", ...]
+//! dynaplay.now()        // simulated time in microseconds
+//! dynaplay.version      // "0.1.0"
+//! ```
+//!
+//! `execute` answers with a Promise, as an SDK call would, so code written against the API
+//! can move to a real endpoint without changing shape. It resolves to the response object
+//! or rejects with exactly the body the HTTP endpoint sends for an error —
+//! `{__type, message, ...}` — because the request takes the same path: the request object
+//! is turned into JSON text with `JSON.stringify`, which is what an SDK puts on the wire,
+//! and that text goes through the endpoint's front-door checks (see [`crate::requests`]).
+//! A request that cannot become JSON (a cycle, a `BigInt`) is therefore a
+//! `SerializationException`, like a body that is not JSON. Nothing a caller passes can
+//! panic the page.
+//!
+//! The request runs synchronously at the world's current simulated time; the Promise is
+//! already settled when it is returned. A successful write tells the reducer, so every
+//! view re-reads the data.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dynaplay_world::World;
+use dynaplay_world::dynamo::{DynamoError, ErrorKind, OPERATIONS};
+use js_sys::{Array, JSON, Object, Promise, Reflect};
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+
+use crate::browser;
+use crate::requests;
+
+/// The name of the global the API is installed as.
+pub const GLOBAL: &str = "dynaplay";
+
+type ExecuteFn = dyn Fn(JsValue, JsValue) -> Promise;
+
+/// The installed API. Dropping it removes `window.dynaplay` (unless something newer has
+/// replaced it) and frees the closures behind it.
+pub struct JsApi {
+    object: Object,
+    _execute: Closure<ExecuteFn>,
+    _now: Closure<dyn Fn() -> f64>,
+}
+
+impl Drop for JsApi {
+    fn drop(&mut self) {
+        browser::remove_global_if(GLOBAL, &self.object);
+    }
+}
+
+/// Installs `window.dynaplay` over `world`; `on_write` runs after each successful write.
+pub fn install(world: Rc<RefCell<World>>, on_write: impl Fn() + 'static) -> Option<JsApi> {
+    let execute = {
+        let world = Rc::clone(&world);
+        Closure::<ExecuteFn>::new(move |operation: JsValue, request: JsValue| {
+            let operation = operation.as_string().unwrap_or_default();
+            let result = execute(&world, &operation, &request);
+            if result.is_ok() && requests::is_write(&operation) {
+                on_write();
+            }
+            match result {
+                Ok(response) => Promise::resolve(&to_js(&response)),
+                Err(error) => Promise::reject(&to_js(&error.to_wire())),
+            }
+        })
+    };
+    let now = Closure::<dyn Fn() -> f64>::new(move || {
+        // Microseconds fit a double exactly for the first 285 simulated years.
+        world.try_borrow().map(|w| w.now().as_micros() as f64).unwrap_or(f64::NAN)
+    });
+    let operations: Array = OPERATIONS.iter().map(|op| JsValue::from_str(op)).collect();
+    Object::freeze(&operations);
+
+    let object = Object::new();
+    let members: [(&str, &JsValue); 4] = [
+        ("execute", execute.as_ref()),
+        ("now", now.as_ref()),
+        ("operations", &operations),
+        ("version", &JsValue::from_str(env!("CARGO_PKG_VERSION"))),
+    ];
+    for (name, value) in members {
+        Reflect::set(&object, &JsValue::from_str(name), value).ok()?;
+    }
+    Object::freeze(&object);
+    browser::set_global(GLOBAL, object.unchecked_ref()).then_some(JsApi {
+        object,
+        _execute: execute,
+        _now: now,
+    })
+}
+
+/// Runs a request given as a JavaScript value.
+fn execute(world: &RefCell<World>, operation: &str, request: &JsValue) -> Result<Value, DynamoError> {
+    // `JSON.stringify` throws on cycles and BigInts, and gives `undefined` (no body) for
+    // `undefined` and functions.
+    let body = JSON::stringify(request)
+        .map_err(|_| DynamoError::new(ErrorKind::Serialization, ""))?
+        .as_string();
+    requests::execute_text(world, operation, body.as_deref())
+}
+
+/// A JSON value as the equivalent JavaScript value.
+fn to_js(value: &Value) -> JsValue {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+// These cross into JavaScript, so they run only in the browser.
+#[cfg(test)]
+#[cfg(target_family = "wasm")]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn world() -> RefCell<World> {
+        RefCell::new(World::new(1))
+    }
+
+    #[wasm_bindgen_test]
+    fn values_that_cannot_become_json_are_serialization_exceptions() {
+        let cyclic = Object::new();
+        Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+        let big = js_sys::BigInt::from(1u64);
+        for request in [JsValue::from(cyclic), JsValue::from(big)] {
+            let err = execute(&world(), "ListTables", &request).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Serialization);
+        }
+        // Nothing at all is an empty POST: refused as a body, once the name is known.
+        let err = execute(&world(), "ListTables", &JsValue::UNDEFINED).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Serialization);
+        let err = execute(&world(), "Nope", &JsValue::UNDEFINED).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::UnknownOperation);
+    }
+
+    #[wasm_bindgen_test]
+    fn non_objects_reach_the_engine_as_the_endpoint_would_send_them() {
+        let err = execute(&world(), "ListTables", &JsValue::from_str("x")).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Serialization);
+        let err = execute(&world(), "ListTables", &Array::new().into()).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Serialization);
+    }
+
+    #[wasm_bindgen_test]
+    fn json_crosses_into_javascript_intact() {
+        let value = json!({"Items": [{"n": {"N": "1.5"}}], "Count": 1, "ok": true});
+        let js = to_js(&value);
+        let back = JSON::stringify(&js).unwrap().as_string().unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&back).unwrap(), value);
+    }
+}

@@ -1,0 +1,71 @@
+//! The list of tables: name, status and item count, in name order (as `ListTables`
+//! returns them). Choosing one opens it.
+
+use dynaplay_world::World;
+use yew::prelude::*;
+
+/// One table as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSummary {
+    pub name: String,
+    pub status: &'static str,
+    pub item_count: u64,
+}
+
+impl TableSummary {
+    /// Every table in the world, by name. Read-only: this looks at the engine's state
+    /// without sending a request, so drawing the list costs no capacity.
+    pub fn all(world: &World) -> Vec<TableSummary> {
+        world
+            .dynamo()
+            .tables()
+            .map(|table| TableSummary {
+                name: table.name().to_string(),
+                status: table.def.status.name(),
+                item_count: table.item_count(),
+            })
+            .collect()
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TableListProps {
+    pub summaries: Vec<TableSummary>,
+    pub selected: Option<AttrValue>,
+    pub on_select: Callback<String>,
+}
+
+#[function_component(TableList)]
+pub fn table_list(props: &TableListProps) -> Html {
+    html! {
+        <section class="panel table-list" aria-labelledby="table-list-title">
+            <h2 id="table-list-title">{"Tables"}</h2>
+            if props.summaries.is_empty() {
+                <p class="empty-note" data-testid="table-list">{"No tables yet."}</p>
+            } else {
+                <ul data-testid="table-list">
+                    { for props.summaries.iter().map(|summary| {
+                        let name = summary.name.clone();
+                        let on_select = props.on_select.clone();
+                        let current = props.selected.as_deref() == Some(summary.name.as_str());
+                        let items = if summary.item_count == 1 {
+                            "1 item".to_string()
+                        } else {
+                            format!("{} items", summary.item_count)
+                        };
+                        html! {
+                            <li key={summary.name.clone()} data-testid={format!("table-row-{}", summary.name)}>
+                                <button
+                                    class="table-link"
+                                    aria-current={current.then_some("true")}
+                                    onclick={Callback::from(move |_| on_select.emit(name.clone()))}
+                                >{summary.name.clone()}</button>
+                                <span class="table-meta">{format!("{} · {items}", summary.status)}</span>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
