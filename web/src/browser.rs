@@ -13,8 +13,7 @@ use gloo::events::EventListener;
 use gloo::render::{AnimationFrame, request_animation_frame};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    Event, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
-    MediaQueryList,
+    Event, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent, MediaQueryList,
 };
 
 use crate::theme::{Theme, ThemePreference};
@@ -35,7 +34,9 @@ pub fn system_prefers_dark() -> bool {
 pub fn watch_system_theme(on_change: impl Fn(bool) + 'static) -> Option<EventListener> {
     let query = dark_query()?;
     let target = query.clone();
-    Some(EventListener::new(&target, "change", move |_| on_change(query.matches())))
+    Some(EventListener::new(&target, "change", move |_| {
+        on_change(query.matches())
+    }))
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -69,25 +70,32 @@ pub fn apply_theme(theme: Theme) {
 
 /// The URL fragment (`#/dax`), or empty.
 pub fn fragment() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// Calls `on_change(fragment)` when the URL fragment changes (links, back/forward).
 pub fn watch_fragment(on_change: impl Fn(String) + 'static) -> Option<EventListener> {
     let window = web_sys::window()?;
-    Some(EventListener::new(&window, "hashchange", move |_| on_change(fragment())))
+    Some(EventListener::new(&window, "hashchange", move |_| {
+        on_change(fragment())
+    }))
 }
 
 /// Sets `window[name] = value`; false if there is no window or it refused.
 pub fn set_global(name: &str, value: &JsValue) -> bool {
-    web_sys::window()
-        .is_some_and(|window| js_sys::Reflect::set(&window, &JsValue::from_str(name), value).is_ok())
+    web_sys::window().is_some_and(|window| {
+        js_sys::Reflect::set(&window, &JsValue::from_str(name), value).is_ok()
+    })
 }
 
 /// Removes `window[name]`, but only while it is still `value`: a newer installation by
 /// another mount of the app is left alone.
 pub fn remove_global_if(name: &str, value: &JsValue) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let key = JsValue::from_str(name);
     if js_sys::Reflect::get(&window, &key).is_ok_and(|current| js_sys::Object::is(&current, value))
     {
@@ -104,12 +112,17 @@ pub fn event_value(event: &Event) -> Option<String> {
     if let Some(area) = target.dyn_ref::<HtmlTextAreaElement>() {
         return Some(area.value());
     }
-    target.dyn_ref::<HtmlSelectElement>().map(HtmlSelectElement::value)
+    target
+        .dyn_ref::<HtmlSelectElement>()
+        .map(HtmlSelectElement::value)
 }
 
 /// Whether the checkbox an event came from is now checked.
 pub fn event_checked(event: &Event) -> Option<bool> {
-    event.target()?.dyn_ref::<HtmlInputElement>().map(HtmlInputElement::checked)
+    event
+        .target()?
+        .dyn_ref::<HtmlInputElement>()
+        .map(HtmlInputElement::checked)
 }
 
 /// A keyboard shortcut the playground understands.
@@ -133,28 +146,36 @@ impl Shortcut {
     }
 }
 
-/// Whether a key press belongs to a text field rather than to the playground.
+/// Whether a key press belongs to a form field rather than to the playground. Checkboxes
+/// and radio buttons count: Space is the only key that ticks them.
 fn typing_into_field(event: &KeyboardEvent) -> bool {
-    let Some(element) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+    let Some(element) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
         return false;
     };
     let tag = element.tag_name().to_ascii_lowercase();
     let text_input = tag == "input"
         && !matches!(
             element.get_attribute("type").as_deref(),
-            Some("range" | "checkbox" | "radio" | "button")
+            Some("range" | "button")
         );
     text_input
         || tag == "textarea"
         || tag == "select"
-        || element.get_attribute("contenteditable").is_some_and(|v| v != "false")
+        || element
+            .get_attribute("contenteditable")
+            .is_some_and(|v| v != "false")
 }
 
 /// Calls `on_shortcut` for shortcuts pressed anywhere on the page except in text fields.
 pub fn watch_shortcuts(on_shortcut: impl Fn(Shortcut) + 'static) -> Option<EventListener> {
     let document = web_sys::window()?.document()?;
     Some(EventListener::new(&document, "keydown", move |event| {
-        let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+        let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+            return;
+        };
         if event.ctrl_key() || event.meta_key() || event.alt_key() || typing_into_field(event) {
             return;
         }
@@ -200,7 +221,7 @@ fn schedule_frame(
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn shortcut_keys() {
         assert_eq!(Shortcut::from_key(" "), Some(Shortcut::TogglePlay));
         assert_eq!(Shortcut::from_key("."), Some(Shortcut::Step));

@@ -28,7 +28,13 @@ impl ConsoleHistory {
     /// Adds an outcome as the newest entry, dropping the oldest beyond the limit.
     pub fn push(&mut self, outcome: Outcome) {
         self.next_id += 1;
-        self.entries.insert(0, HistoryEntry { id: self.next_id, outcome });
+        self.entries.insert(
+            0,
+            HistoryEntry {
+                id: self.next_id,
+                outcome,
+            },
+        );
         self.entries.truncate(HISTORY_LIMIT);
     }
 
@@ -53,7 +59,11 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn outcome(n: u64) -> Outcome {
-        Outcome { operation: "ListTables".into(), request: json!({"Limit": n}), result: Ok(json!({})) }
+        Outcome {
+            operation: "ListTables".into(),
+            request: json!({"Limit": n}),
+            result: Ok(json!({})),
+        }
     }
 
     #[wasm_bindgen_test]

@@ -29,15 +29,25 @@ pub struct Cell {
 impl Cell {
     /// The cell as one line, type first: `N 1.5`.
     pub fn line(&self) -> String {
-        if self.text.is_empty() { self.kind.clone() } else { format!("{} {}", self.kind, self.text) }
+        if self.text.is_empty() {
+            self.kind.clone()
+        } else {
+            format!("{} {}", self.kind, self.text)
+        }
     }
 }
 
 /// Renders one attribute value (`{"S": "Ada"}`) as a cell.
 pub fn cell(value: &Value) -> Cell {
     match single_member(value) {
-        Some((kind, inner)) => Cell { kind: kind.to_string(), text: summarise(kind, inner, true) },
-        None => Cell { kind: "?".into(), text: truncate(&value.to_string(), CELL_CHARS) },
+        Some((kind, inner)) => Cell {
+            kind: kind.to_string(),
+            text: summarise(kind, inner, true),
+        },
+        None => Cell {
+            kind: "?".into(),
+            text: truncate(&value.to_string(), CELL_CHARS),
+        },
     }
 }
 
@@ -83,7 +93,11 @@ fn nested(value: &Value) -> String {
     match single_member(value) {
         Some((kind, inner)) => {
             let text = summarise(kind, inner, false);
-            if text.is_empty() { kind.to_string() } else { format!("{kind} {text}") }
+            if text.is_empty() {
+                kind.to_string()
+            } else {
+                format!("{kind} {text}")
+            }
         }
         None => truncate(&value.to_string(), NESTED_CHARS),
     }
@@ -164,8 +178,10 @@ impl TableInfo {
             None
         };
         let mut indexes = Vec::new();
-        for (member, global) in [("GlobalSecondaryIndexes", true), ("LocalSecondaryIndexes", false)]
-        {
+        for (member, global) in [
+            ("GlobalSecondaryIndexes", true),
+            ("LocalSecondaryIndexes", false),
+        ] {
             let listed = description.get(member).and_then(Value::as_array);
             for index in listed.into_iter().flatten() {
                 if let Some(info) = index_info(index, global, &types) {
@@ -202,16 +218,24 @@ impl TableInfo {
 
     /// The key attribute names, partition key first.
     pub fn key_names(&self) -> Vec<&str> {
-        std::iter::once(&self.hash).chain(self.range.as_ref()).map(|k| k.name.as_str()).collect()
+        std::iter::once(&self.hash)
+            .chain(self.range.as_ref())
+            .map(|k| k.name.as_str())
+            .collect()
     }
 }
 
 fn text(value: Option<&Value>) -> String {
-    value.and_then(Value::as_str).unwrap_or_default().to_string()
+    value
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn attribute_types(description: &Value) -> Vec<(String, String)> {
-    let definitions = description.get("AttributeDefinitions").and_then(Value::as_array);
+    let definitions = description
+        .get("AttributeDefinitions")
+        .and_then(Value::as_array);
     definitions
         .into_iter()
         .flatten()
@@ -315,7 +339,11 @@ mod tests {
         assert_eq!(line(json!({"B": "AAEC"})), "B AAEC");
         assert_eq!(line(json!({"BOOL": false})), "BOOL false");
         assert_eq!(line(json!({"NULL": true})), "NULL");
-        assert_eq!(cell(&json!({"S": ""})).kind, "S", "an empty string is still a string");
+        assert_eq!(
+            cell(&json!({"S": ""})).kind,
+            "S",
+            "an empty string is still a string"
+        );
     }
 
     #[wasm_bindgen_test]
@@ -329,7 +357,10 @@ mod tests {
     #[wasm_bindgen_test]
     fn containers_are_abbreviated() {
         assert_eq!(line(json!({"SS": ["a", "b"]})), "SS {a, b}");
-        assert_eq!(line(json!({"NS": ["1", "2", "3", "4", "5"]})), "NS {1, 2, 3, +2 more}");
+        assert_eq!(
+            line(json!({"NS": ["1", "2", "3", "4", "5"]})),
+            "NS {1, 2, 3, +2 more}"
+        );
         assert_eq!(
             line(json!({"L": [{"N": "1"}, {"S": "x"}, {"M": {"a": {"N": "1"}}}, {"NULL": true}]})),
             "L [N 1, S x, M {1}, +1 more]"
@@ -386,8 +417,20 @@ mod tests {
     fn descriptions_give_keys_billing_and_indexes() {
         let info = TableInfo::from_description(&description()).unwrap();
         assert_eq!(info.name, "Orders");
-        assert_eq!(info.hash, KeyPart { name: "pk".into(), scalar: "S".into() });
-        assert_eq!(info.range, Some(KeyPart { name: "sk".into(), scalar: "N".into() }));
+        assert_eq!(
+            info.hash,
+            KeyPart {
+                name: "pk".into(),
+                scalar: "S".into()
+            }
+        );
+        assert_eq!(
+            info.range,
+            Some(KeyPart {
+                name: "sk".into(),
+                scalar: "N".into()
+            })
+        );
         assert_eq!(info.billing, "PROVISIONED");
         assert_eq!(info.throughput, Some((5, 7)));
         assert_eq!(info.item_count, Some(3));

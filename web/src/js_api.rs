@@ -73,7 +73,10 @@ pub fn install(world: Rc<RefCell<World>>, on_write: impl Fn() + 'static) -> Opti
     };
     let now = Closure::<dyn Fn() -> f64>::new(move || {
         // Microseconds fit a double exactly for the first 285 simulated years.
-        world.try_borrow().map(|w| w.now().as_micros() as f64).unwrap_or(f64::NAN)
+        world
+            .try_borrow()
+            .map(|w| w.now().as_micros() as f64)
+            .unwrap_or(f64::NAN)
     });
     let operations: Array = OPERATIONS.iter().map(|op| JsValue::from_str(op)).collect();
     Object::freeze(&operations);
@@ -97,7 +100,11 @@ pub fn install(world: Rc<RefCell<World>>, on_write: impl Fn() + 'static) -> Opti
 }
 
 /// Runs a request given as a JavaScript value.
-fn execute(world: &RefCell<World>, operation: &str, request: &JsValue) -> Result<Value, DynamoError> {
+fn execute(
+    world: &RefCell<World>,
+    operation: &str,
+    request: &JsValue,
+) -> Result<Value, DynamoError> {
     // `JSON.stringify` throws on cycles and BigInts, and gives `undefined` (no body) for
     // `undefined` and functions.
     let body = JSON::stringify(request)

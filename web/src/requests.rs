@@ -61,13 +61,20 @@ pub fn admit(operation: &str, body: &Value) -> Result<(), DynamoError> {
 }
 
 /// Runs `operation` on `body` in `world` at its current simulated time.
-pub fn execute(world: &RefCell<World>, operation: &str, body: &Value) -> Result<Value, DynamoError> {
+pub fn execute(
+    world: &RefCell<World>,
+    operation: &str,
+    body: &Value,
+) -> Result<Value, DynamoError> {
     admit(operation, body)?;
     // The world is only ever borrowed for the length of one synchronous call, so this
     // cannot fail today; if it ever did, the page answers as a server would rather than
     // dying on a panic.
     let Ok(mut world) = world.try_borrow_mut() else {
-        return Err(DynamoError::new(ErrorKind::InternalServerError, "Internal server error"));
+        return Err(DynamoError::new(
+            ErrorKind::InternalServerError,
+            "Internal server error",
+        ));
     };
     world.execute(operation, body)
 }
@@ -178,7 +185,10 @@ mod tests {
             result: Ok(json!({"ConsumedCapacity": {"TableName": "t", "CapacityUnits": 0.5}})),
         };
         assert_eq!(outcome.consumed_capacity().unwrap()["CapacityUnits"], 0.5);
-        let failed = Outcome { result: Err(DynamoError::resource_not_found()), ..outcome };
+        let failed = Outcome {
+            result: Err(DynamoError::resource_not_found()),
+            ..outcome
+        };
         assert!(failed.consumed_capacity().is_none());
     }
 }

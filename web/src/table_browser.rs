@@ -47,13 +47,24 @@ impl TableBrowser {
 
     fn read(world: &RefCell<World>, table: String, starts: Vec<Value>, revision: u64) -> Self {
         let description = requests::execute(world, "DescribeTable", &json!({ "TableName": table }))
-            .map(|mut response| response.get_mut("Table").map(Value::take).unwrap_or_default());
+            .map(|mut response| {
+                response
+                    .get_mut("Table")
+                    .map(Value::take)
+                    .unwrap_or_default()
+            });
         let mut scan = json!({ "TableName": table, "Limit": PAGE_SIZE });
         if let (Some(start), Some(body)) = (starts.last(), scan.as_object_mut()) {
             body.insert("ExclusiveStartKey".into(), start.clone());
         }
         let page = requests::execute(world, "Scan", &scan);
-        TableBrowser { table, description, starts, page, read_at: revision }
+        TableBrowser {
+            table,
+            description,
+            starts,
+            page,
+            read_at: revision,
+        }
     }
 
     /// Reads the same page again (after the data changed).
@@ -72,7 +83,9 @@ impl TableBrowser {
 
     /// Moves to the next page; stays put when there is none.
     pub fn next(&self, world: &RefCell<World>, revision: u64) -> TableBrowser {
-        let Some(start) = self.next_start() else { return self.clone() };
+        let Some(start) = self.next_start() else {
+            return self.clone();
+        };
         let mut starts = self.starts.clone();
         starts.push(start.clone());
         Self::read(world, self.table.clone(), starts, revision)

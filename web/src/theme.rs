@@ -67,16 +67,20 @@ impl ThemePreference {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn system_preference_follows_the_system() {
         assert_eq!(ThemePreference::System.effective(true), Theme::Dark);
         assert_eq!(ThemePreference::System.effective(false), Theme::Light);
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn toggle_flips_what_is_shown() {
         for system_dark in [false, true] {
-            for pref in [ThemePreference::System, ThemePreference::Light, ThemePreference::Dark] {
+            for pref in [
+                ThemePreference::System,
+                ThemePreference::Light,
+                ThemePreference::Dark,
+            ] {
                 let before = pref.effective(system_dark);
                 let after = pref.toggled(system_dark).effective(system_dark);
                 assert_ne!(before, after);
@@ -84,11 +88,18 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn stored_names_round_trip() {
-        for pref in [ThemePreference::System, ThemePreference::Light, ThemePreference::Dark] {
+        for pref in [
+            ThemePreference::System,
+            ThemePreference::Light,
+            ThemePreference::Dark,
+        ] {
             assert_eq!(ThemePreference::from_stored(pref.stored_name()), pref);
         }
-        assert_eq!(ThemePreference::from_stored(Some("purple")), ThemePreference::System);
+        assert_eq!(
+            ThemePreference::from_stored(Some("purple")),
+            ThemePreference::System
+        );
     }
 }

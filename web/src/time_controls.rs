@@ -6,9 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::app::{PlaygroundHandle, dispatch_on_click};
-use crate::state::{
-    Action, MAX_SPEED_EXPONENT, MIN_SPEED_EXPONENT, format_sim_time, format_speed,
-};
+use crate::state::{Action, MAX_SPEED_EXPONENT, MIN_SPEED_EXPONENT, format_sim_time, format_speed};
 
 #[derive(Properties, PartialEq)]
 pub struct TimeControlsProps {
@@ -31,7 +29,11 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
             }
         })
     };
-    let (play_label, play_icon) = if state.playing { ("Pause", "❚❚") } else { ("Play", "▶") };
+    let (play_label, play_icon) = if state.playing {
+        ("Pause", "❚❚")
+    } else {
+        ("Play", "▶")
+    };
     html! {
         <div class="time-controls" role="group" aria-label="Simulated time">
             <button

@@ -61,7 +61,10 @@ impl View {
     pub fn from_fragment(fragment: &str) -> View {
         let slug = fragment.trim_start_matches('#').trim_start_matches('/');
         let slug = slug.split(['/', '?']).next().unwrap_or_default();
-        View::ALL.into_iter().find(|view| view.slug() == slug).unwrap_or_default()
+        View::ALL
+            .into_iter()
+            .find(|view| view.slug() == slug)
+            .unwrap_or_default()
     }
 }
 
@@ -75,14 +78,18 @@ impl fmt::Display for View {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn fragments_round_trip_and_unknown_falls_back() {
         for view in View::ALL {
             assert_eq!(View::from_fragment(&view.href()), view);
         }
         assert_eq!(View::from_fragment("#/dax/cluster-1"), View::Dax);
         assert_eq!(View::from_fragment("#/console"), View::Console);
-        assert_eq!(View::ALL.get(1), Some(&View::Console), "Console comes right after Tables");
+        assert_eq!(
+            View::ALL.get(1),
+            Some(&View::Console),
+            "Console comes right after Tables"
+        );
         assert_eq!(View::from_fragment("#/nope"), View::Tables);
         assert_eq!(View::from_fragment(""), View::Tables);
     }

@@ -15,11 +15,20 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Reducible;
 
 fn fresh(view: View) -> Rc<Playground> {
-    Rc::new(Playground::new(DEFAULT_SEED, view, ThemePreference::System, false))
+    Rc::new(Playground::new(
+        DEFAULT_SEED,
+        view,
+        ThemePreference::System,
+        false,
+    ))
 }
 
 fn run(state: Rc<Playground>, origin: Origin, operation: &str, request: Value) -> Rc<Playground> {
-    state.reduce(Action::Execute { origin, operation: operation.into(), request })
+    state.reduce(Action::Execute {
+        origin,
+        operation: operation.into(),
+        request,
+    })
 }
 
 fn create_songs(state: Rc<Playground>) -> Rc<Playground> {
@@ -47,14 +56,22 @@ fn create_songs(state: Rc<Playground>) -> Rc<Playground> {
 fn put_songs(state: Rc<Playground>, count: u32) -> Rc<Playground> {
     for n in 0..count {
         let item = json!({"artist": {"S": "Ada"}, "n": {"N": n.to_string()}});
-        state.world.borrow_mut().execute("PutItem", &json!({"TableName": "Songs", "Item": item})).unwrap();
+        state
+            .world
+            .borrow_mut()
+            .execute("PutItem", &json!({"TableName": "Songs", "Item": item}))
+            .unwrap();
     }
     state.reduce(Action::WorldChanged)
 }
 
 fn page_numbers(state: &Playground) -> Vec<String> {
     let browser = state.tables.browser.as_ref().unwrap();
-    browser.items().iter().map(|item| item["n"]["N"].as_str().unwrap().to_string()).collect()
+    browser
+        .items()
+        .iter()
+        .map(|item| item["n"]["N"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -75,27 +92,56 @@ fn creating_a_table_from_the_form_selects_it() {
 fn a_failed_request_is_recorded_and_changes_nothing() {
     let state = create_songs(fresh(View::Tables));
     let again = create_songs(state.clone());
-    let error = again.tables.create_table.as_ref().unwrap().result.as_ref().unwrap_err();
+    let error = again
+        .tables
+        .create_table
+        .as_ref()
+        .unwrap()
+        .result
+        .as_ref()
+        .unwrap_err();
     assert_eq!(error.kind.name(), "ResourceInUseException");
-    assert_eq!(again.data_revision, state.data_revision, "a failed write is not a change");
+    assert_eq!(
+        again.data_revision, state.data_revision,
+        "a failed write is not a change"
+    );
 }
 
 #[wasm_bindgen_test]
 fn the_grid_pages_with_exclusive_start_keys() {
     let state = put_songs(create_songs(fresh(View::Tables)), 25);
     let first = page_numbers(&state);
-    assert_eq!(first.len(), PAGE_SIZE as usize, "the page was re-read after the write");
+    assert_eq!(
+        first.len(),
+        PAGE_SIZE as usize,
+        "the page was re-read after the write"
+    );
     assert_eq!(first[0], "0");
     let state = state.reduce(Action::NextItemsPage);
-    assert_eq!(page_numbers(&state), (10..20).map(|n| n.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        page_numbers(&state),
+        (10..20).map(|n| n.to_string()).collect::<Vec<_>>()
+    );
     let state = state.reduce(Action::NextItemsPage);
-    assert_eq!(page_numbers(&state), (20..25).map(|n| n.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        page_numbers(&state),
+        (20..25).map(|n| n.to_string()).collect::<Vec<_>>()
+    );
     let browser = state.tables.browser.as_ref().unwrap();
     assert_eq!(browser.page_number(), 3);
-    assert!(browser.next_start().is_none(), "the last page has no LastEvaluatedKey");
+    assert!(
+        browser.next_start().is_none(),
+        "the last page has no LastEvaluatedKey"
+    );
     let state = state.reduce(Action::NextItemsPage);
-    assert_eq!(state.tables.browser.as_ref().unwrap().page_number(), 3, "no page after the last");
-    let state = state.reduce(Action::PreviousItemsPage).reduce(Action::PreviousItemsPage);
+    assert_eq!(
+        state.tables.browser.as_ref().unwrap().page_number(),
+        3,
+        "no page after the last"
+    );
+    let state = state
+        .reduce(Action::PreviousItemsPage)
+        .reduce(Action::PreviousItemsPage);
     assert_eq!(page_numbers(&state), first);
     assert!(!state.tables.browser.as_ref().unwrap().has_previous());
 }
@@ -105,7 +151,10 @@ fn writes_elsewhere_refresh_the_table_when_it_is_shown() {
     let state = create_songs(fresh(View::Tables)).reduce(Action::Navigate(View::Console));
     let state = put_songs(state, 3);
     let browser = state.tables.browser.as_ref().unwrap();
-    assert!(browser.items().is_empty(), "no reads while the Tables view is hidden");
+    assert!(
+        browser.items().is_empty(),
+        "no reads while the Tables view is hidden"
+    );
     assert_ne!(browser.read_at, state.data_revision);
     let state = state.reduce(Action::Navigate(View::Tables));
     assert_eq!(page_numbers(&state), ["0", "1", "2"]);
@@ -115,9 +164,19 @@ fn writes_elsewhere_refresh_the_table_when_it_is_shown() {
 fn the_console_keeps_history_and_only_writes_count_as_changes() {
     let state = create_songs(fresh(View::Console));
     let revision = state.data_revision;
-    let state = run(state, Origin::Console, "DescribeTable", json!({"TableName": "Songs"}));
+    let state = run(
+        state,
+        Origin::Console,
+        "DescribeTable",
+        json!({"TableName": "Songs"}),
+    );
     assert_eq!(state.data_revision, revision, "a read is not a change");
-    let state = run(state, Origin::Console, "GetItem", json!({"TableName": "Nope", "Key": {}}));
+    let state = run(
+        state,
+        Origin::Console,
+        "GetItem",
+        json!({"TableName": "Nope", "Key": {}}),
+    );
     let entries = state.console.entries();
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].outcome.operation, "GetItem", "newest first");
@@ -155,9 +214,27 @@ fn query_outcomes_stay_with_their_table() {
         "ReturnConsumedCapacity": "TOTAL"
     });
     let state = run(state, Origin::Tables(TablesForm::Query), "Query", query);
-    let response = state.tables.query.as_ref().unwrap().result.as_ref().unwrap();
+    let response = state
+        .tables
+        .query
+        .as_ref()
+        .unwrap()
+        .result
+        .as_ref()
+        .unwrap();
     assert_eq!(response["Count"], 3);
-    assert!(state.tables.query.as_ref().unwrap().consumed_capacity().is_some());
+    assert!(
+        state
+            .tables
+            .query
+            .as_ref()
+            .unwrap()
+            .consumed_capacity()
+            .is_some()
+    );
     let state = state.reduce(Action::SelectTable("Songs".into()));
-    assert!(state.tables.query.is_none(), "selecting a table starts its forms afresh");
+    assert!(
+        state.tables.query.is_none(),
+        "selecting a table starts its forms afresh"
+    );
 }

@@ -42,7 +42,18 @@ async fn navigation_lists_every_view() {
         .filter_map(|i| links.item(i))
         .filter_map(|node| node.text_content())
         .collect();
-    assert_eq!(names, ["Tables", "Console", "Partitions", "Consistency", "DAX", "EMR", "Lessons"]);
+    assert_eq!(
+        names,
+        [
+            "Tables",
+            "Console",
+            "Partitions",
+            "Consistency",
+            "DAX",
+            "EMR",
+            "Lessons"
+        ]
+    );
     root.remove();
 }
 

@@ -82,36 +82,87 @@ mod wasm {
         let pairs = [
             (
                 "GetItem",
-                bench(criterion, "wasm GetItem/execute", &mut workload, Workload::get_item),
-                bench(criterion, "wasm GetItem/btreemap", &mut workload, Workload::map_get),
+                bench(
+                    criterion,
+                    "wasm GetItem/execute",
+                    &mut workload,
+                    Workload::get_item,
+                ),
+                bench(
+                    criterion,
+                    "wasm GetItem/btreemap",
+                    &mut workload,
+                    Workload::map_get,
+                ),
             ),
             (
                 "PutItem",
-                bench(criterion, "wasm PutItem/execute", &mut workload, Workload::put_item),
-                bench(criterion, "wasm PutItem/btreemap", &mut workload, Workload::map_put),
+                bench(
+                    criterion,
+                    "wasm PutItem/execute",
+                    &mut workload,
+                    Workload::put_item,
+                ),
+                bench(
+                    criterion,
+                    "wasm PutItem/btreemap",
+                    &mut workload,
+                    Workload::map_put,
+                ),
             ),
             (
                 "Query",
-                bench(criterion, "wasm Query/execute", &mut workload, Workload::query),
-                bench(criterion, "wasm Query/btreemap", &mut workload, Workload::map_query),
+                bench(
+                    criterion,
+                    "wasm Query/execute",
+                    &mut workload,
+                    Workload::query,
+                ),
+                bench(
+                    criterion,
+                    "wasm Query/btreemap",
+                    &mut workload,
+                    Workload::map_query,
+                ),
             ),
             (
                 "Table::get",
-                bench(criterion, "wasm GetItem/table-get", &mut workload, Workload::table_get),
-                bench(criterion, "wasm GetItem/btreemap", &mut workload, Workload::map_get),
+                bench(
+                    criterion,
+                    "wasm GetItem/table-get",
+                    &mut workload,
+                    Workload::table_get,
+                ),
+                bench(
+                    criterion,
+                    "wasm GetItem/btreemap",
+                    &mut workload,
+                    Workload::map_get,
+                ),
             ),
             (
                 "Table::put",
-                bench(criterion, "wasm PutItem/table-put", &mut workload, Workload::table_put),
-                bench(criterion, "wasm PutItem/btreemap", &mut workload, Workload::map_put),
+                bench(
+                    criterion,
+                    "wasm PutItem/table-put",
+                    &mut workload,
+                    Workload::table_put,
+                ),
+                bench(
+                    criterion,
+                    "wasm PutItem/btreemap",
+                    &mut workload,
+                    Workload::map_put,
+                ),
             ),
         ];
         let (engine_items, map_items) = workload.counts();
         console_log!("\nwasm32, {engine_items} items in the table, {map_items} in the map:");
         for (name, engine, map) in &pairs {
-            if let (Some(engine), Some(map)) =
-                (engine.median_of_last(SAMPLE_SIZE), map.median_of_last(SAMPLE_SIZE))
-            {
+            if let (Some(engine), Some(map)) = (
+                engine.median_of_last(SAMPLE_SIZE),
+                map.median_of_last(SAMPLE_SIZE),
+            ) {
                 console_log!("{}", summary_line(name, engine, map));
             }
         }

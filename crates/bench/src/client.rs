@@ -51,14 +51,21 @@ impl Connection {
     pub fn new(addr: SocketAddr) -> Connection {
         let host = HeaderValue::from_str(&addr.to_string())
             .unwrap_or_else(|_| HeaderValue::from_static("localhost"));
-        Connection { addr, host, sender: None, date: (u64::MAX, HeaderValue::from_static("")) }
+        Connection {
+            addr,
+            host,
+            sender: None,
+            date: (u64::MAX, HeaderValue::from_static("")),
+        }
     }
 
     async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, String> {
         let stream = TcpStream::connect(self.addr)
             .await
             .map_err(|e| format!("cannot connect to {}: {e}", self.addr))?;
-        stream.set_nodelay(true).map_err(|e| format!("TCP_NODELAY: {e}"))?;
+        stream
+            .set_nodelay(true)
+            .map_err(|e| format!("TCP_NODELAY: {e}"))?;
         let (sender, connection) = http1::handshake(TokioIo::new(stream))
             .await
             .map_err(|e| format!("HTTP handshake with {}: {e}", self.addr))?;
@@ -70,7 +77,10 @@ impl Connection {
     }
 
     fn date_header(&mut self) -> HeaderValue {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
         if self.date.0 != now {
             let value = HeaderValue::from_str(&amz::amz_date(now))
                 .unwrap_or_else(|_| HeaderValue::from_static("20260101T000000Z"));
@@ -97,9 +107,14 @@ impl Connection {
             None => self.connect().await?,
         };
         let outcome = async {
-            sender.ready().await.map_err(|e| format!("connection lost: {e}"))?;
-            let response =
-                sender.send_request(request).await.map_err(|e| format!("request failed: {e}"))?;
+            sender
+                .ready()
+                .await
+                .map_err(|e| format!("connection lost: {e}"))?;
+            let response = sender
+                .send_request(request)
+                .await
+                .map_err(|e| format!("request failed: {e}"))?;
             let status = response.status().as_u16();
             let body = response
                 .into_body()
@@ -124,7 +139,9 @@ mod tests {
     use tokio::net::TcpListener;
 
     /// A one-connection HTTP server that records each request head and answers `200 {}`.
-    async fn recording_server(requests: usize) -> (SocketAddr, tokio::task::JoinHandle<Vec<String>>) {
+    async fn recording_server(
+        requests: usize,
+    ) -> (SocketAddr, tokio::task::JoinHandle<Vec<String>>) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let handle = tokio::spawn(async move {
@@ -137,11 +154,17 @@ mod tests {
                 assert!(n > 0, "the client closed the connection early");
                 buffer.extend_from_slice(&chunk[..n]);
                 let text = String::from_utf8_lossy(&buffer).into_owned();
-                let Some(end) = text.find("\r\n\r\n") else { continue };
+                let Some(end) = text.find("\r\n\r\n") else {
+                    continue;
+                };
                 let head = text[..end].to_string();
                 let length: usize = head
                     .lines()
-                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse().unwrap()))
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(|v| v.trim().parse().unwrap())
+                    })
                     .unwrap();
                 if buffer.len() < end + 4 + length {
                     continue;
@@ -163,7 +186,10 @@ mod tests {
         let (addr, server) = recording_server(2).await;
         let mut connection = Connection::new(addr);
         for _ in 0..2 {
-            let answer = connection.call("GetItem", Bytes::from_static(b"{\"a\":1}")).await.unwrap();
+            let answer = connection
+                .call("GetItem", Bytes::from_static(b"{\"a\":1}"))
+                .await
+                .unwrap();
             assert!(answer.is_ok());
             assert_eq!(answer.text(), "{}");
         }
@@ -172,9 +198,18 @@ mod tests {
         assert_eq!(heads.len(), 2);
         let head = heads[0].to_ascii_lowercase();
         assert!(head.starts_with("post / http/1.1"), "{head}");
-        assert!(head.contains("x-amz-target: dynamodb_20120810.getitem"), "{head}");
-        assert!(head.contains("content-type: application/x-amz-json-1.0"), "{head}");
-        assert!(head.contains("authorization: aws4-hmac-sha256 credential=fake/"), "{head}");
+        assert!(
+            head.contains("x-amz-target: dynamodb_20120810.getitem"),
+            "{head}"
+        );
+        assert!(
+            head.contains("content-type: application/x-amz-json-1.0"),
+            "{head}"
+        );
+        assert!(
+            head.contains("authorization: aws4-hmac-sha256 credential=fake/"),
+            "{head}"
+        );
         assert!(head.contains("x-amz-date: 20"), "{head}");
         assert!(head.contains(&format!("host: {addr}")), "{head}");
     }

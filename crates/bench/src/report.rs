@@ -20,7 +20,7 @@ pub struct PhaseResult {
     /// Wall time from the first request sent to the last response read, in seconds.
     pub elapsed_secs: f64,
     /// Latencies of successful requests, by operation in [`Operation::ALL`] order.
-    pub latencies: [Histogram; 3],
+    pub latencies: [Histogram; 4],
     /// Requests that failed: transport errors, non-200 answers, or 200s that did not
     /// carry the expected item(s).
     pub errors: u64,
@@ -29,7 +29,10 @@ pub struct PhaseResult {
 
 impl PhaseResult {
     pub fn new(connections: usize) -> PhaseResult {
-        PhaseResult { connections, ..PhaseResult::default() }
+        PhaseResult {
+            connections,
+            ..PhaseResult::default()
+        }
     }
 
     /// Folds in the results of one connection.
@@ -62,7 +65,11 @@ impl PhaseResult {
 
     /// Successful requests per second.
     pub fn throughput(&self) -> f64 {
-        if self.elapsed_secs > 0.0 { self.completed() as f64 / self.elapsed_secs } else { 0.0 }
+        if self.elapsed_secs > 0.0 {
+            self.completed() as f64 / self.elapsed_secs
+        } else {
+            0.0
+        }
     }
 
     pub fn all(&self) -> Histogram {
@@ -91,8 +98,25 @@ pub struct TargetResult {
 }
 
 impl TargetResult {
+    /// Keeps `phase` if it is the first or the fastest round at its connection count.
+    /// Interference from other processes on a shared machine only ever slows a round
+    /// down, so the best round is the closest to what the server can do.
+    pub fn keep_best(&mut self, phase: PhaseResult) {
+        let slot = self
+            .phases
+            .iter_mut()
+            .find(|p| p.connections == phase.connections);
+        match slot {
+            Some(best) if best.throughput() >= phase.throughput() => {}
+            Some(best) => *best = phase,
+            None => self.phases.push(phase),
+        }
+    }
+
     fn phase(&self, connections: usize) -> Option<&PhaseResult> {
-        self.phases.iter().find(|p| p.connections == connections && p.completed() > 0)
+        self.phases
+            .iter()
+            .find(|p| p.connections == connections && p.completed() > 0)
     }
 }
 
@@ -106,6 +130,8 @@ pub struct RunInfo {
     pub max_requests: u64,
     pub warmup_secs: f64,
     pub client_threads: usize,
+    /// Interleaved rounds of timed phases; each target's best round is reported.
+    pub rounds: usize,
 }
 
 /// Milliseconds with three decimals, or `-` when nothing was recorded.
@@ -135,17 +161,25 @@ fn micros(duration: Option<SimDuration>) -> Option<f64> {
 /// The whole report: set-up, preload, then one table and the ratios per connection count.
 pub fn render(info: &RunInfo, targets: &[TargetResult]) -> String {
     let mut out = String::new();
-    let [get, put, query] = info.mix.percentages();
+    let mix: Vec<String> = Operation::ALL
+        .iter()
+        .zip(info.mix.percentages())
+        .filter(|(_, share)| *share > 0.0)
+        .map(|(operation, share)| format!("{} {share:.0}%", operation.name()))
+        .collect();
     let _ = writeln!(
         out,
-        "Seed {}, {} items, mix GetItem {get:.0}% / PutItem {put:.0}% / Query {query:.0}%, \
+        "Seed {}, {} items, mix {}, \
          {:.0} s or {} requests per phase (whichever ends first), {:.0} s warm-up, \
-         {} load-generator thread(s). Latencies in ms; ratios against the first target.",
+         best of {} interleaved round(s), {} load-generator thread(s). \
+         Latencies in ms; ratios against the first target.",
         info.seed,
         info.items,
+        mix.join(" / "),
         info.duration_secs,
         info.max_requests,
         info.warmup_secs,
+        info.rounds,
         info.client_threads,
     );
     out.push('\n');
@@ -165,8 +199,10 @@ pub fn render(info: &RunInfo, targets: &[TargetResult]) -> String {
         let _ = writeln!(out, "| {} | {rate} | {status} |", target.name);
     }
 
-    let mut levels: Vec<usize> =
-        targets.iter().flat_map(|t| t.phases.iter().map(|p| p.connections)).collect();
+    let mut levels: Vec<usize> = targets
+        .iter()
+        .flat_map(|t| t.phases.iter().map(|p| p.connections))
+        .collect();
     levels.sort_unstable();
     levels.dedup();
     for connections in levels {
@@ -204,11 +240,15 @@ fn render_level(out: &mut String, connections: usize, targets: &[TargetResult]) 
         );
     }
     let Some(baseline) = baseline else { return };
-    let baseline_name =
-        targets.iter().find(|t| t.phase(connections).is_some()).map_or("", |t| t.name.as_str());
+    let baseline_name = targets
+        .iter()
+        .find(|t| t.phase(connections).is_some())
+        .map_or("", |t| t.name.as_str());
     out.push('\n');
     for target in targets {
-        let Some(phase) = target.phase(connections) else { continue };
+        let Some(phase) = target.phase(connections) else {
+            continue;
+        };
         if std::ptr::eq(phase, baseline) {
             continue;
         }
@@ -227,7 +267,10 @@ fn render_level(out: &mut String, connections: usize, targets: &[TargetResult]) 
         let _ = writeln!(out, "{line}");
     }
     for target in targets {
-        if let Some(error) = target.phase(connections).and_then(|p| p.first_error.as_deref()) {
+        if let Some(error) = target
+            .phase(connections)
+            .and_then(|p| p.first_error.as_deref())
+        {
             let _ = writeln!(out, "- first error from {}: {}", target.name, error);
         }
     }
@@ -240,7 +283,7 @@ mod tests {
     fn phase(connections: usize, secs: f64, micros: u64, count: u64) -> PhaseResult {
         let mut phase = PhaseResult::new(connections);
         phase.elapsed_secs = secs;
-        for operation in Operation::ALL {
+        for operation in [Operation::GetItem, Operation::PutItem, Operation::Query] {
             for _ in 0..count {
                 phase.record(operation, SimDuration::from_micros(micros));
             }
@@ -257,6 +300,7 @@ mod tests {
             max_requests: 1000,
             warmup_secs: 1.0,
             client_threads: 1,
+            rounds: 1,
         }
     }
 
@@ -303,9 +347,24 @@ mod tests {
         let report = render(&info(), &[broken, good]);
         assert!(report.contains("| broken | - | CreateTable: 400 UnknownOperationException |"));
         assert!(report.contains("| good | 100000 items in 4.0 s (25000 items/s) | measured |"));
-        assert!(report.contains("| broken | - | - | - | - | - | - | - | - |"), "{report}");
+        assert!(
+            report.contains("| broken | - | - | - | - | - | - | - | - |"),
+            "{report}"
+        );
         // The first target with numbers becomes the baseline.
         assert!(report.contains("| good | 15 | 1.00× |"), "{report}");
+    }
+
+    #[test]
+    fn the_fastest_round_is_kept_per_connection_count() {
+        let mut target = TargetResult::default();
+        target.keep_best(phase(16, 1.0, 100, 10));
+        target.keep_best(phase(64, 1.0, 100, 5));
+        target.keep_best(phase(16, 1.0, 50, 20));
+        target.keep_best(phase(16, 1.0, 200, 15));
+        assert_eq!(target.phases.len(), 2);
+        assert_eq!(target.phases[0].completed(), 60);
+        assert_eq!(target.phases[1].completed(), 15);
     }
 
     #[test]

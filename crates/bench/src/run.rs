@@ -36,20 +36,29 @@ impl Target {
     /// Parses `name=host:port` or `name=http://host:port`. Only loopback addresses are
     /// accepted: this tool sends load, and load goes nowhere but this machine.
     pub fn parse(text: &str) -> Result<Target, String> {
-        let (name, address) =
-            text.split_once('=').ok_or_else(|| format!("`{text}` is not name=host:port"))?;
-        let address = address.trim().trim_start_matches("http://").trim_end_matches('/');
-        let addr: SocketAddr = address
-            .parse()
-            .map_err(|_| format!("`{address}` is not an IP address and port, e.g. 127.0.0.1:8000"))?;
+        let (name, address) = text
+            .split_once('=')
+            .ok_or_else(|| format!("`{text}` is not name=host:port"))?;
+        let address = address
+            .trim()
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        let addr: SocketAddr = address.parse().map_err(|_| {
+            format!("`{address}` is not an IP address and port, e.g. 127.0.0.1:8000")
+        })?;
         if !addr.ip().is_loopback() {
-            return Err(format!("{addr} is not a loopback address; load stays on this machine"));
+            return Err(format!(
+                "{addr} is not a loopback address; load stays on this machine"
+            ));
         }
         let name = name.trim();
         if name.is_empty() {
             return Err(format!("`{text}` has no target name"));
         }
-        Ok(Target { name: name.to_string(), addr })
+        Ok(Target {
+            name: name.to_string(),
+            addr,
+        })
     }
 }
 
@@ -82,8 +91,9 @@ fn describe(operation: &str, answer: &Answer) -> String {
     format!("{operation}: HTTP {} {short}", answer.status)
 }
 
-/// Measures one target from an empty server to the last phase.
-pub async fn measure(target: &Target, plan: &Plan) -> TargetResult {
+/// Gets one target ready for timed phases: creates and loads the table, then warms the
+/// server up. The result carries the preload's numbers, or why the target failed.
+pub async fn prepare(target: &Target, plan: &Plan) -> TargetResult {
     let mut result = TargetResult {
         name: target.name.clone(),
         address: target.addr.to_string(),
@@ -108,31 +118,41 @@ pub async fn measure(target: &Target, plan: &Plan) -> TargetResult {
     if !plan.warmup.is_zero() {
         let connections = plan.connections.iter().copied().max().unwrap_or(1);
         // Phase label 0 is the warm-up; timed phases are labelled by their connections.
-        let _ = phase(target.addr, plan, 0, connections, plan.warmup).await;
-    }
-    for &connections in &plan.connections {
-        let label = u64::try_from(connections).unwrap_or(u64::MAX);
-        result.phases.push(phase(target.addr, plan, label, connections, plan.duration).await);
+        let requests = Requests::new(plan, 0, connections);
+        let _ = phase(target.addr, &requests, plan.warmup).await;
     }
     result
 }
 
+/// One timed phase of `requests` against a prepared target.
+pub async fn measure(target: &Target, plan: &Plan, requests: &Requests) -> PhaseResult {
+    phase(target.addr, requests, plan.duration).await
+}
+
 /// CreateTable, then DescribeTable until the table is ACTIVE.
 async fn create_table(connection: &mut Connection, timeout: Duration) -> Result<(), String> {
-    let answer = connection.call("CreateTable", body(&workload::create_table())).await?;
+    let answer = connection
+        .call("CreateTable", body(&workload::create_table()))
+        .await?;
     // A table left from an earlier run on the same server is fine: the preload rewrites it.
     if !answer.is_ok() && !answer.text().contains("ResourceInUseException") {
         return Err(describe("CreateTable", &answer));
     }
     let deadline = Instant::now() + timeout;
     loop {
-        let answer = connection.call("DescribeTable", body(&workload::describe_table())).await?;
+        let answer = connection
+            .call("DescribeTable", body(&workload::describe_table()))
+            .await?;
         if !answer.is_ok() {
             return Err(describe("DescribeTable", &answer));
         }
         let status = serde_json::from_slice::<Value>(&answer.body)
             .ok()
-            .and_then(|v| v.pointer("/Table/TableStatus").and_then(Value::as_str).map(String::from));
+            .and_then(|v| {
+                v.pointer("/Table/TableStatus")
+                    .and_then(Value::as_str)
+                    .map(String::from)
+            });
         if status.as_deref() == Some("ACTIVE") {
             return Ok(());
         }
@@ -145,8 +165,9 @@ async fn create_table(connection: &mut Connection, timeout: Duration) -> Result<
 
 /// Loads every item with BatchWriteItem over `plan.preload_connections` connections.
 async fn preload(addr: SocketAddr, plan: &Plan) -> Result<u64, String> {
-    let batches: Vec<Bytes> =
-        workload::preload_batches(plan.seed, plan.shape).map(|b| body(&b)).collect();
+    let batches: Vec<Bytes> = workload::preload_batches(plan.seed, plan.shape)
+        .map(|b| body(&b))
+        .collect();
     let batches = Arc::new(batches);
     let workers = plan.preload_connections.max(1);
     let mut handles = Vec::new();
@@ -161,7 +182,9 @@ async fn preload(addr: SocketAddr, plan: &Plan) -> Result<u64, String> {
         }));
     }
     for handle in handles {
-        handle.await.map_err(|e| format!("preload task failed: {e}"))??;
+        handle
+            .await
+            .map_err(|e| format!("preload task failed: {e}"))??;
     }
     Ok(plan.shape.items())
 }
@@ -196,43 +219,72 @@ async fn write_batch(connection: &mut Connection, batch: Bytes) -> Result<(), St
         let backoff = Duration::from_millis(5u64 << attempt.min(6));
         tokio::time::sleep(backoff).await;
     }
-    Err(format!("BatchWriteItem still had unprocessed items after {ATTEMPTS} attempts"))
+    Err(format!(
+        "BatchWriteItem still had unprocessed items after {ATTEMPTS} attempts"
+    ))
 }
 
 fn non_empty(value: &Value) -> bool {
     value.as_array().is_some_and(|a| !a.is_empty())
 }
 
-/// One timed phase: `connections` connections, each sending its own stream, until
-/// `duration` has passed or the phase's request budget is spent.
-async fn phase(
-    addr: SocketAddr,
-    plan: &Plan,
-    label: u64,
-    connections: usize,
-    duration: Duration,
-) -> PhaseResult {
-    let connections = connections.max(1);
-    let per_connection = plan.max_requests.div_ceil(connections as u64).max(1);
-    let streams: Vec<Vec<(Operation, Bytes)>> = (0..connections)
-        .map(|c| {
-            let mut stream = Stream::new(plan.seed, label, c as u64, plan.shape, plan.mix);
-            (0..per_connection)
-                .map(|_| {
-                    let request = stream.next_request();
-                    (request.operation, body(&request.body))
-                })
-                .collect()
-        })
-        .collect();
+/// The requests of one phase, one stream per connection, serialised ahead of time.
+/// Built once per connection count and shared by every target and round.
+#[derive(Debug, Clone)]
+pub struct Requests {
+    streams: Arc<Vec<Vec<(Operation, Bytes)>>>,
+}
+
+impl Requests {
+    /// The streams of phase `label` (0 for the warm-up, else the connection count), at
+    /// most `plan.max_requests` requests in all.
+    pub fn new(plan: &Plan, label: u64, connections: usize) -> Requests {
+        let connections = connections.max(1);
+        let per_connection = plan.max_requests.div_ceil(connections as u64).max(1);
+        let streams = (0..connections)
+            .map(|c| {
+                let mut stream = Stream::new(plan.seed, label, c as u64, plan.shape, plan.mix);
+                (0..per_connection)
+                    .map(|_| {
+                        let request = stream.next_request();
+                        (request.operation, body(&request.body))
+                    })
+                    .collect()
+            })
+            .collect();
+        Requests {
+            streams: Arc::new(streams),
+        }
+    }
+
+    /// The requests of the timed phase with `connections` connections.
+    pub fn timed(plan: &Plan, connections: usize) -> Requests {
+        Requests::new(
+            plan,
+            u64::try_from(connections).unwrap_or(u64::MAX),
+            connections,
+        )
+    }
+
+    pub fn connections(&self) -> usize {
+        self.streams.len()
+    }
+}
+
+/// One phase: every stream of `requests` on its own connection, until `duration` has
+/// passed or the streams are spent.
+async fn phase(addr: SocketAddr, requests: &Requests, duration: Duration) -> PhaseResult {
+    let connections = requests.connections();
     let started = Instant::now();
     let deadline = started + duration;
     let mut handles = Vec::with_capacity(connections);
-    for requests in streams {
+    for index in 0..connections {
+        let streams = Arc::clone(&requests.streams);
         handles.push(tokio::spawn(async move {
             let mut result = PhaseResult::new(connections);
             let mut connection = Connection::new(addr);
-            for (operation, body) in requests {
+            let stream = streams.get(index).map(Vec::as_slice).unwrap_or_default();
+            for (operation, body) in stream.iter().cloned() {
                 if Instant::now() >= deadline {
                     break;
                 }
@@ -246,7 +298,11 @@ async fn phase(
                             result.record(operation, SimDuration::from_micros(micros));
                         } else {
                             result.fail(|| {
-                                format!("{} answered 200 without the data: {}", operation.name(), answer.text())
+                                format!(
+                                    "{} answered 200 without the data: {}",
+                                    operation.name(),
+                                    answer.text()
+                                )
                             });
                         }
                     }
@@ -277,8 +333,15 @@ mod tests {
         let target = Target::parse("dynaplay=127.0.0.1:8000").unwrap();
         assert_eq!(target.name, "dynaplay");
         assert_eq!(target.addr, "127.0.0.1:8000".parse().unwrap());
-        assert_eq!(Target::parse("x=http://[::1]:9/").unwrap().addr, "[::1]:9".parse().unwrap());
-        assert!(Target::parse("x=10.0.0.1:8000").unwrap_err().contains("loopback"));
+        assert_eq!(
+            Target::parse("x=http://[::1]:9/").unwrap().addr,
+            "[::1]:9".parse().unwrap()
+        );
+        assert!(
+            Target::parse("x=10.0.0.1:8000")
+                .unwrap_err()
+                .contains("loopback")
+        );
         assert!(Target::parse("x=localhost:8000").is_err());
         assert!(Target::parse("127.0.0.1:8000").is_err());
         assert!(Target::parse("=127.0.0.1:8000").is_err());
@@ -286,9 +349,18 @@ mod tests {
 
     #[test]
     fn throttling_and_server_errors_are_retried_validation_errors_are_not() {
-        let answer = |status, text: &str| Answer { status, body: Bytes::from(text.to_string()) };
-        assert!(is_retryable(&answer(400, r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"}"#)));
+        let answer = |status, text: &str| Answer {
+            status,
+            body: Bytes::from(text.to_string()),
+        };
+        assert!(is_retryable(&answer(
+            400,
+            r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"}"#
+        )));
         assert!(is_retryable(&answer(500, "{}")));
-        assert!(!is_retryable(&answer(400, r#"{"__type":"com.amazon.coral.validate#ValidationException"}"#)));
+        assert!(!is_retryable(&answer(
+            400,
+            r#"{"__type":"com.amazon.coral.validate#ValidationException"}"#
+        )));
     }
 }

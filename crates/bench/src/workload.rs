@@ -29,10 +29,18 @@ pub enum Operation {
     GetItem,
     PutItem,
     Query,
+    /// Touches no table: what a server costs per request before any data work, its
+    /// protocol floor (HTTP, JSON, dispatch).
+    DescribeEndpoints,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 3] = [Operation::GetItem, Operation::PutItem, Operation::Query];
+    pub const ALL: [Operation; 4] = [
+        Operation::GetItem,
+        Operation::PutItem,
+        Operation::Query,
+        Operation::DescribeEndpoints,
+    ];
 
     /// The name in `X-Amz-Target`.
     pub fn name(self) -> &'static str {
@@ -40,6 +48,7 @@ impl Operation {
             Operation::GetItem => "GetItem",
             Operation::PutItem => "PutItem",
             Operation::Query => "Query",
+            Operation::DescribeEndpoints => "DescribeEndpoints",
         }
     }
 
@@ -49,6 +58,7 @@ impl Operation {
             Operation::GetItem => 0,
             Operation::PutItem => 1,
             Operation::Query => 2,
+            Operation::DescribeEndpoints => 3,
         }
     }
 }
@@ -63,7 +73,11 @@ pub struct Shape {
 
 impl Default for Shape {
     fn default() -> Self {
-        Shape { partitions: 10_000, sorts_per_partition: 10, payload_bytes: 100 }
+        Shape {
+            partitions: 10_000,
+            sorts_per_partition: 10,
+            payload_bytes: 100,
+        }
     }
 }
 
@@ -79,29 +93,45 @@ pub struct Mix {
     pub get: u32,
     pub put: u32,
     pub query: u32,
+    pub endpoints: u32,
 }
 
 impl Default for Mix {
     /// Read-heavy, as most DynamoDB traffic is: half point reads, a quarter writes, a
     /// quarter partition queries.
     fn default() -> Self {
-        Mix { get: 50, put: 25, query: 25 }
+        Mix {
+            get: 50,
+            put: 25,
+            query: 25,
+            endpoints: 0,
+        }
     }
 }
 
 impl Mix {
-    /// Parses `get=50,put=25,query=25`; operations left out weigh nothing.
+    /// Parses `get=50,put=25,query=25` (and `endpoints=` for DescribeEndpoints);
+    /// operations left out weigh nothing.
     pub fn parse(text: &str) -> Result<Mix, String> {
-        let mut mix = Mix { get: 0, put: 0, query: 0 };
+        let mut mix = Mix {
+            get: 0,
+            put: 0,
+            query: 0,
+            endpoints: 0,
+        };
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (name, weight) =
-                part.split_once('=').ok_or_else(|| format!("`{part}` is not name=weight"))?;
-            let weight: u32 =
-                weight.trim().parse().map_err(|_| format!("`{weight}` is not a weight"))?;
+            let (name, weight) = part
+                .split_once('=')
+                .ok_or_else(|| format!("`{part}` is not name=weight"))?;
+            let weight: u32 = weight
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{weight}` is not a weight"))?;
             match name.trim().to_ascii_lowercase().as_str() {
                 "get" | "getitem" => mix.get = weight,
                 "put" | "putitem" => mix.put = weight,
                 "query" => mix.query = weight,
+                "endpoints" | "describeendpoints" => mix.endpoints = weight,
                 other => return Err(format!("unknown operation `{other}` in the mix")),
             }
         }
@@ -112,24 +142,28 @@ impl Mix {
     }
 
     fn total(&self) -> u64 {
-        u64::from(self.get) + u64::from(self.put) + u64::from(self.query)
+        self.weights().iter().map(|&w| u64::from(w)).sum()
+    }
+
+    fn weights(&self) -> [u32; 4] {
+        [self.get, self.put, self.query, self.endpoints]
     }
 
     /// Percentages for the report, in [`Operation::ALL`] order.
-    pub fn percentages(&self) -> [f64; 3] {
+    pub fn percentages(&self) -> [f64; 4] {
         let total = self.total().max(1) as f64;
-        [self.get, self.put, self.query].map(|w| f64::from(w) * 100.0 / total)
+        self.weights().map(|w| f64::from(w) * 100.0 / total)
     }
 
     fn pick(&self, rng: &mut SimRng) -> Operation {
-        let draw = rng.range_u64(0..self.total().max(1)).unwrap_or(0);
-        if draw < u64::from(self.get) {
-            Operation::GetItem
-        } else if draw < u64::from(self.get) + u64::from(self.put) {
-            Operation::PutItem
-        } else {
-            Operation::Query
+        let mut draw = rng.range_u64(0..self.total().max(1)).unwrap_or(0);
+        for (operation, weight) in Operation::ALL.into_iter().zip(self.weights()) {
+            if draw < u64::from(weight) {
+                return operation;
+            }
+            draw -= u64::from(weight);
         }
+        Operation::GetItem
     }
 }
 
@@ -181,7 +215,7 @@ pub fn item(p: u64, s: u64, version: u64, rng: &mut SimRng, shape: &Shape) -> Va
 
 /// The BatchWriteItem bodies that load every item of `shape`, 25 at a time, in key order.
 pub fn preload_batches(seed: u64, shape: Shape) -> impl Iterator<Item = Value> {
-    let mut rng = SimRng::seed_from(seed).fork(0x5052_454c_4f41_44);
+    let mut rng = SimRng::seed_from(seed).fork(0x0050_5245_4c4f_4144);
     let mut next = 0u64;
     let total = shape.items();
     let per_partition = shape.sorts_per_partition.max(1);
@@ -224,14 +258,28 @@ impl Stream {
     /// different names — warm-up, 16 connections, 64 connections — draw different keys).
     pub fn new(seed: u64, phase: u64, connection: u64, shape: Shape, mix: Mix) -> Stream {
         let stream_id = phase.wrapping_mul(1 << 20).wrapping_add(connection);
-        let rng = SimRng::seed_from(seed).fork(0x5354_5245_414d).fork(stream_id);
-        Stream { rng, shape, mix, writes: 0, stream_id }
+        let rng = SimRng::seed_from(seed)
+            .fork(0x5354_5245_414d)
+            .fork(stream_id);
+        Stream {
+            rng,
+            shape,
+            mix,
+            writes: 0,
+            stream_id,
+        }
     }
 
     pub fn next_request(&mut self) -> Request {
         let operation = self.mix.pick(&mut self.rng);
-        let p = self.rng.range_u64(0..self.shape.partitions.max(1)).unwrap_or(0);
-        let s = self.rng.range_u64(0..self.shape.sorts_per_partition.max(1)).unwrap_or(0);
+        let p = self
+            .rng
+            .range_u64(0..self.shape.partitions.max(1))
+            .unwrap_or(0);
+        let s = self
+            .rng
+            .range_u64(0..self.shape.sorts_per_partition.max(1))
+            .unwrap_or(0);
         let body = match operation {
             Operation::GetItem => json!({
                 "TableName": TABLE,
@@ -250,6 +298,7 @@ impl Stream {
                 "KeyConditionExpression": "pk = :p",
                 "ExpressionAttributeValues": {":p": {"S": partition_key(p)}}
             }),
+            Operation::DescribeEndpoints => json!({}),
         };
         Request { operation, body }
     }
@@ -263,6 +312,7 @@ pub fn response_is_complete(operation: Operation, body: &[u8]) -> bool {
         Operation::GetItem => contains(body, b"\"Item\""),
         Operation::PutItem => true,
         Operation::Query => contains(body, b"\"Items\"") && contains(body, b"\"pk\""),
+        Operation::DescribeEndpoints => contains(body, b"\"Endpoints\""),
     }
 }
 
@@ -298,7 +348,7 @@ mod tests {
     #[test]
     fn the_mix_is_followed() {
         let mut stream = Stream::new(1, 0, 0, Shape::default(), Mix::default());
-        let mut counts = [0u32; 3];
+        let mut counts = [0u32; 4];
         for _ in 0..10_000 {
             counts[stream.next_request().operation.index()] += 1;
         }
@@ -306,6 +356,7 @@ mod tests {
         assert!((4700..5300).contains(&counts[0]), "{counts:?}");
         assert!((2200..2800).contains(&counts[1]), "{counts:?}");
         assert!((2200..2800).contains(&counts[2]), "{counts:?}");
+        assert_eq!(counts[3], 0);
         let only_puts = Mix::parse("put=1").unwrap();
         let mut stream = Stream::new(1, 0, 0, Shape::default(), only_puts);
         assert!((0..100).all(|_| stream.next_request().operation == Operation::PutItem));
@@ -313,8 +364,28 @@ mod tests {
 
     #[test]
     fn mix_parsing() {
-        assert_eq!(Mix::parse("get=2, put=1,query=1").unwrap(), Mix { get: 2, put: 1, query: 1 });
-        assert_eq!(Mix::parse("GetItem=1").unwrap(), Mix { get: 1, put: 0, query: 0 });
+        assert_eq!(
+            Mix::parse("get=2, put=1,query=1").unwrap(),
+            Mix {
+                get: 2,
+                put: 1,
+                query: 1,
+                endpoints: 0
+            }
+        );
+        assert_eq!(
+            Mix::parse("GetItem=1").unwrap(),
+            Mix {
+                get: 1,
+                put: 0,
+                query: 0,
+                endpoints: 0
+            }
+        );
+        assert_eq!(
+            Mix::parse("endpoints=3").unwrap().percentages(),
+            [0.0, 0.0, 0.0, 100.0]
+        );
         assert!(Mix::parse("scan=1").is_err());
         assert!(Mix::parse("get=0").is_err());
         assert!(Mix::parse("get").is_err());
@@ -323,7 +394,11 @@ mod tests {
 
     #[test]
     fn requests_name_existing_keys() {
-        let shape = Shape { partitions: 3, sorts_per_partition: 2, payload_bytes: 8 };
+        let shape = Shape {
+            partitions: 3,
+            sorts_per_partition: 2,
+            payload_bytes: 8,
+        };
         let mut stream = Stream::new(5, 0, 0, shape, Mix::default());
         for _ in 0..200 {
             let request = stream.next_request();
@@ -331,9 +406,13 @@ mod tests {
                 Operation::GetItem => &request.body["Key"]["pk"]["S"],
                 Operation::PutItem => &request.body["Item"]["pk"]["S"],
                 Operation::Query => &request.body["ExpressionAttributeValues"][":p"]["S"],
+                Operation::DescribeEndpoints => continue,
             };
             let pk = pk.as_str().unwrap();
-            assert!(["user#0000000", "user#0000001", "user#0000002"].contains(&pk), "{pk}");
+            assert!(
+                ["user#0000000", "user#0000001", "user#0000002"].contains(&pk),
+                "{pk}"
+            );
             if request.operation == Operation::PutItem {
                 let payload = request.body["Item"]["payload"]["S"].as_str().unwrap();
                 assert_eq!(payload.len(), 8);
@@ -343,7 +422,11 @@ mod tests {
 
     #[test]
     fn preload_writes_every_item_once_in_batches_of_25() {
-        let shape = Shape { partitions: 7, sorts_per_partition: 9, payload_bytes: 4 };
+        let shape = Shape {
+            partitions: 7,
+            sorts_per_partition: 9,
+            payload_bytes: 4,
+        };
         let batches: Vec<Value> = preload_batches(1, shape).collect();
         assert_eq!(batches.len(), 3); // 63 items: 25 + 25 + 13
         let mut keys = Vec::new();
@@ -370,13 +453,23 @@ mod tests {
 
     #[test]
     fn completeness_checks() {
-        assert!(response_is_complete(Operation::GetItem, br#"{"Item":{"pk":{"S":"a"}}}"#));
+        assert!(response_is_complete(
+            Operation::GetItem,
+            br#"{"Item":{"pk":{"S":"a"}}}"#
+        ));
         assert!(!response_is_complete(Operation::GetItem, b"{}"));
         assert!(response_is_complete(
             Operation::Query,
             br#"{"Count":1,"Items":[{"pk":{"S":"a"}}],"ScannedCount":1}"#
         ));
-        assert!(!response_is_complete(Operation::Query, br#"{"Count":0,"Items":[]}"#));
+        assert!(!response_is_complete(
+            Operation::Query,
+            br#"{"Count":0,"Items":[]}"#
+        ));
         assert!(response_is_complete(Operation::PutItem, b"{}"));
+        assert!(response_is_complete(
+            Operation::DescribeEndpoints,
+            br#"{"Endpoints":[{"Address":"dynamodb.us-east-1.amazonaws.com"}]}"#
+        ));
     }
 }

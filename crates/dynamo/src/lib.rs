@@ -13,12 +13,14 @@
 //! the operations themselves behind [`Database`].
 
 pub mod capacity;
+pub mod dax;
 pub mod db;
 pub mod error;
 pub mod expr;
 pub mod key;
 pub mod keyhash;
 mod ops;
+pub mod physical;
 pub mod request;
 pub mod table;
 pub mod value;

@@ -6,7 +6,13 @@
 //! people expect of a local DynamoDB. Nothing is dropped silently: a body over the size
 //! limit is refused with 413, and should an operation ever panic the client gets an
 //! `InternalServerError` instead of a closed connection, and the server keeps serving.
+//!
+//! With `--dax-port` a second listener speaks the same protocol through a DAX cluster in
+//! front of the same tables ([`dax_router`]): eventually consistent reads come from its
+//! caches, writes go through it to the tables, and writes made on the first port bypass
+//! it — so an SDK pointed at each port sees DAX and DynamoDB side by side.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +25,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dynaplay_world::dynamo::{DynamoError, ErrorKind};
-use dynaplay_world::{SimDuration, SimTime, World};
+use dynaplay_world::{ClusterSpec, Realism, SimDuration, SimTime, World};
 use tokio::net::TcpListener;
 
 use crate::protocol::{self, Admission, CONTENT_TYPE, MAX_BODY_BYTES, Reply};
@@ -28,6 +34,32 @@ use crate::protocol::{self, Admission, CONTENT_TYPE, MAX_BODY_BYTES, Reply};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub seed: u64,
+}
+
+/// The DAX cluster served on the second port (`--dax-port`): in front of the same tables,
+/// speaking the same protocol, so an SDK pointed at it gets DAX's semantics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaxOptions {
+    pub nodes: usize,
+    pub node_type: String,
+    /// The item cache TTL; 0: items never expire by time.
+    pub item_ttl_millis: u64,
+    /// The query cache TTL; 0: query and scan results are not cached.
+    pub query_ttl_millis: u64,
+}
+
+/// The name of the cluster behind `--dax-port`.
+pub const DAX_CLUSTER: &str = "dynaplay";
+
+impl Default for DaxOptions {
+    fn default() -> Self {
+        DaxOptions {
+            nodes: 3,
+            node_type: "dax.r5.large".to_string(),
+            item_ttl_millis: 300_000,
+            query_ttl_millis: 300_000,
+        }
+    }
 }
 
 /// What all connections share.
@@ -40,15 +72,21 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(options: &Options) -> Arc<Shared> {
+        Shared::with_realism(options, Realism::OFF)
+    }
+
+    /// A world whose clients feel `realism` (stale reads, throttling, latency).
+    pub fn with_realism(options: &Options, realism: Realism) -> Arc<Shared> {
         Arc::new(Shared {
-            world: Mutex::new(World::new(options.seed)),
+            world: Mutex::new(World::with_realism(options.seed, realism)),
             started: Instant::now(),
             requests: AtomicU64::new(0),
         })
     }
 
-    /// Runs one operation on the world at the current wall-clock time.
-    fn execute(&self, operation: &str, body: &serde_json::Value) -> Reply {
+    /// Runs one operation on the world at the current wall-clock time; returns the reply
+    /// and how long the client should wait for it (zero unless latency is realistic).
+    fn execute(&self, operation: &str, body: &serde_json::Value) -> (Reply, std::time::Duration) {
         let elapsed = self.started.elapsed();
         let now = SimTime::ZERO
             + SimDuration::from_micros(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
@@ -56,16 +94,118 @@ impl Shared {
         // only mutated after validation, so it stays usable.
         let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
         world.advance_to(now);
-        let outcome = catch_unwind(AssertUnwindSafe(|| world.execute(operation, body)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            world.request(operation, body, "endpoint")
+        }));
         match outcome {
-            Ok(Ok(response)) => Reply::ok(&response),
-            Ok(Err(err)) => Reply::error(&err),
-            Err(_) => Reply::error(&DynamoError::new(
-                ErrorKind::InternalServerError,
-                "Internal server error",
-            )),
+            Ok(outcome) => {
+                let reply = match &outcome.result {
+                    Ok(response) => Reply::ok(response),
+                    Err(err) => Reply::error(err),
+                };
+                (reply, outcome.latency.into())
+            }
+            Err(_) => (
+                Reply::error(&DynamoError::new(
+                    ErrorKind::InternalServerError,
+                    "Internal server error",
+                )),
+                std::time::Duration::ZERO,
+            ),
         }
     }
+}
+
+impl Shared {
+    /// Starts the DAX cluster [`DAX_CLUSTER`] in front of the world's tables, running at once.
+    pub fn provision_dax(&self, dax: &DaxOptions) -> Result<(), String> {
+        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut spec = ClusterSpec::new(DAX_CLUSTER);
+        spec.replication_factor = dax.nodes;
+        spec.node_type = dax.node_type.clone();
+        world.provision_dax(&spec).map_err(|e| e.to_string())?;
+        world
+            .set_dax_ttls(DAX_CLUSTER, dax.item_ttl_millis, dax.query_ttl_millis)
+            .map_err(|e| e.to_string())
+    }
+
+    /// [`Shared::execute`] through the DAX cluster: the reply, and how long the client
+    /// should wait for it (DAX's sampled latency when latency is realistic, else zero).
+    fn execute_dax(&self, operation: &str, body: &serde_json::Value) -> (Reply, std::time::Duration) {
+        let elapsed = self.started.elapsed();
+        let now = SimTime::ZERO
+            + SimDuration::from_micros(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
+        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+        world.advance_to(now);
+        let realistic = world.realism().latency;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            world.execute_via_dax(DAX_CLUSTER, operation, body)
+        }));
+        match outcome {
+            Ok(outcome) => {
+                let reply = match &outcome.result {
+                    Ok(response) => Reply::ok(response),
+                    Err(err) => Reply::error(err),
+                };
+                let latency = if realistic {
+                    outcome.request.latency.into()
+                } else {
+                    std::time::Duration::ZERO
+                };
+                (reply, latency)
+            }
+            Err(_) => (
+                Reply::error(&DynamoError::new(
+                    ErrorKind::InternalServerError,
+                    "Internal server error",
+                )),
+                std::time::Duration::ZERO,
+            ),
+        }
+    }
+}
+
+/// The DAX port's routes: the same protocol as [`router`], answered through the cluster.
+pub fn dax_router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .fallback(handle_dax)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(shared)
+}
+
+async fn handle_dax(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let sequence = shared.requests.fetch_add(1, Ordering::Relaxed);
+    let request_id = protocol::request_id(sequence);
+    if method == Method::GET || method == Method::HEAD {
+        return (StatusCode::OK, "healthy: dax.us-east-1.amazonaws.com ").into_response();
+    }
+    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+    let (reply, latency) = match protocol::admit(target, &body) {
+        _ if method != Method::POST => {
+            let err = DynamoError::new(ErrorKind::UnknownOperation, "");
+            (Reply::error(&err), std::time::Duration::ZERO)
+        }
+        Admission::Reject(err) => (Reply::error(&err), std::time::Duration::ZERO),
+        Admission::Execute { operation, body } => {
+            let shared = Arc::clone(&shared);
+            tokio::task::spawn_blocking(move || shared.execute_dax(&operation, &body))
+                .await
+                .unwrap_or_else(|_| {
+                    let err =
+                        DynamoError::new(ErrorKind::InternalServerError, "Internal server error");
+                    (Reply::error(&err), std::time::Duration::ZERO)
+                })
+        }
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    respond(reply, &request_id)
 }
 
 /// The endpoint's routes: DynamoDB answers POSTs on any path, and a health line on GET.
@@ -87,12 +227,13 @@ async fn handle(
     if method == Method::GET || method == Method::HEAD {
         return (StatusCode::OK, "healthy: dynamodb.us-east-1.amazonaws.com ").into_response();
     }
-    let reply = if method != Method::POST {
-        Reply::error(&DynamoError::new(ErrorKind::UnknownOperation, ""))
+    let (reply, latency) = if method != Method::POST {
+        let err = DynamoError::new(ErrorKind::UnknownOperation, "");
+        (Reply::error(&err), std::time::Duration::ZERO)
     } else {
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
         match protocol::admit(target, &body) {
-            Admission::Reject(err) => Reply::error(&err),
+            Admission::Reject(err) => (Reply::error(&err), std::time::Duration::ZERO),
             Admission::Execute { operation, body } if runs_inline(&operation) => {
                 shared.execute(&operation, &body)
             }
@@ -101,14 +242,19 @@ async fn handle(
                 tokio::task::spawn_blocking(move || shared.execute(&operation, &body))
                     .await
                     .unwrap_or_else(|_| {
-                        Reply::error(&DynamoError::new(
+                        let err = DynamoError::new(
                             ErrorKind::InternalServerError,
                             "Internal server error",
-                        ))
+                        );
+                        (Reply::error(&err), std::time::Duration::ZERO)
                     })
             }
         }
     };
+    // The simulated latency (`--latency`) is waited out here, without holding the world.
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     respond(reply, &request_id)
 }
 
@@ -141,8 +287,54 @@ pub async fn serve(
     options: &Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(Shared::new(options));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    serve_with(listener, options, Realism::OFF, shutdown).await
+}
+
+/// [`serve`] with the realistic behaviours `realism` switches on.
+pub async fn serve_with(
+    listener: TcpListener,
+    options: &Options,
+    realism: Realism,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(Shared::with_realism(options, realism));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// [`serve_with`], plus a DAX cluster in front of the same tables on `dax`'s listener;
+/// both stop when `shutdown` completes.
+pub async fn serve_with_dax(
+    listener: TcpListener,
+    dax: Option<(TcpListener, DaxOptions)>,
+    options: &Options,
+    realism: Realism,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let shared = Shared::with_realism(options, realism);
+    let Some((dax_listener, dax_options)) = dax else {
+        return axum::serve(listener, router(shared))
+            .with_graceful_shutdown(shutdown)
+            .await;
+    };
+    shared
+        .provision_dax(&dax_options)
+        .map_err(std::io::Error::other)?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    let dynamodb = axum::serve(listener, router(Arc::clone(&shared)))
+        .with_graceful_shutdown(until_stopped(stopped.clone()));
+    let dax = axum::serve(dax_listener, dax_router(shared))
+        .with_graceful_shutdown(until_stopped(stopped));
+    let (dynamodb, dax) = tokio::join!(dynamodb.into_future(), dax.into_future());
+    dynamodb.and(dax)
 }
 
 /// Binds `host:port` (port 0 picks a free one) and returns the listener and its address.

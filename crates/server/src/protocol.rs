@@ -52,7 +52,10 @@ pub fn admit(target: Option<&str>, body: &[u8]) -> Admission {
         // An empty body reaches no operation: AWS answers SerializationException.
         return Admission::Reject(DynamoError::new(ErrorKind::Serialization, ""));
     }
-    Admission::Execute { operation, body: parsed }
+    Admission::Execute {
+        operation,
+        body: parsed,
+    }
 }
 
 /// A response ready to send: status and JSON body text.
@@ -64,11 +67,17 @@ pub struct Reply {
 
 impl Reply {
     pub fn ok(response: &Value) -> Reply {
-        Reply { status: 200, body: response.to_string() }
+        Reply {
+            status: 200,
+            body: response.to_string(),
+        }
     }
 
     pub fn error(err: &DynamoError) -> Reply {
-        Reply { status: err.kind.http_status(), body: err.to_wire().to_string() }
+        Reply {
+            status: err.kind.http_status(),
+            body: err.to_wire().to_string(),
+        }
     }
 
     /// The `x-amz-crc32` header: CRC-32 of the body bytes, as an unsigned decimal.
@@ -105,9 +114,17 @@ mod tests {
         let ok = admit(Some("DynamoDB_20120810.ListTables"), b"{}");
         assert_eq!(
             ok,
-            Admission::Execute { operation: "ListTables".into(), body: serde_json::json!({}) }
+            Admission::Execute {
+                operation: "ListTables".into(),
+                body: serde_json::json!({})
+            }
         );
-        for target in [None, Some("ListTables"), Some("DynamoDB_20120810.Nope"), Some("X.ListTables")] {
+        for target in [
+            None,
+            Some("ListTables"),
+            Some("DynamoDB_20120810.Nope"),
+            Some("X.ListTables"),
+        ] {
             match admit(target, b"{}") {
                 Admission::Reject(err) => assert_eq!(err.kind, ErrorKind::UnknownOperation),
                 other => panic!("{target:?} was admitted: {other:?}"),
@@ -142,14 +159,20 @@ mod tests {
     fn request_ids_look_like_aws_and_are_deterministic() {
         let a = request_id(1);
         assert_eq!(a.len(), 52);
-        assert!(a.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
         assert_eq!(a, request_id(1));
         assert_ne!(a, request_id(2));
     }
 
     #[test]
     fn crc32_is_of_the_body() {
-        let reply = Reply { status: 200, body: "{}".into() };
+        let reply = Reply {
+            status: 200,
+            body: "{}".into(),
+        };
         assert_eq!(reply.crc32(), 2745614147);
     }
 }

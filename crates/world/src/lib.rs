@@ -6,16 +6,38 @@
 //! the operating system's entropy: every random draw comes from the world's own
 //! [`SimRng`], seeded once, so the same seed and the same commands always produce the same
 //! history — which is what lets a shared link reproduce exactly what its author saw.
+//!
+//! DynamoDB lives here as a [`DynamoService`]: the logical engine inside its physical
+//! model of partitions, replicas and capacity. Advancing the world moves replication,
+//! bucket refills, splits, elections and scheduled faults along, and issues the requests
+//! of a running traffic generator at their simulated arrival times. Whether clients feel
+//! the physical model (stale reads, throttling, latency) is the [`Realism`] setting; the
+//! model itself always runs, so the views can show it.
 
 mod clock;
+mod dax;
+pub mod traffic;
 
 pub use clock::Clock;
 pub use dynaplay_dynamo as dynamo;
+pub use dynaplay_dynamo::dax::{ClusterSpec, DaxError, DaxOutcome, DaxService, DaxSnapshot};
+pub use dynaplay_dynamo::physical::{Outcome, Realism, Snapshot};
 pub use dynaplay_sim::{SimDuration, SimTime};
+pub use traffic::{KeySkew, TrafficError, TrafficSpec, TrafficStats};
 
-use dynaplay_dynamo::{Database, DynamoError, RequestContext};
-use dynaplay_sim::SimRng;
+use dynaplay_dynamo::physical::events::Event;
+use dynaplay_dynamo::physical::{DynamoService, ItemMark};
+use dynaplay_dynamo::{Database, DynamoError};
+use dynaplay_sim::{FaultKind, FaultPlan, FaultTarget, SimRng};
 use serde_json::Value;
+use traffic::Traffic;
+
+/// The client name requests from [`World::execute`] carry in events.
+pub const CONSOLE: &str = "console";
+
+/// RNG stream labels, forked in this order at start-up.
+const DYNAMO_STREAM: u64 = 1;
+const TRAFFIC_STREAM: u64 = 2;
 
 /// Everything that is simulated, behind one seed.
 #[derive(Debug)]
@@ -23,7 +45,11 @@ pub struct World {
     seed: u64,
     clock: Clock,
     rng: SimRng,
-    dynamo: Database,
+    dynamo: DynamoService,
+    traffic_rng: SimRng,
+    traffic: Option<Traffic>,
+    /// DAX clusters in front of `dynamo` (see `dax.rs`).
+    dax: DaxService,
 }
 
 impl World {
@@ -31,12 +57,25 @@ impl World {
     pub const STEP: SimDuration = SimDuration::from_millis(100);
 
     pub fn new(seed: u64) -> Self {
+        let mut rng = SimRng::seed_from(seed);
+        let dynamo = DynamoService::new(Database::default(), rng.fork(DYNAMO_STREAM));
+        let traffic_rng = rng.fork(TRAFFIC_STREAM);
         World {
             seed,
             clock: Clock::default(),
-            rng: SimRng::seed_from(seed),
-            dynamo: Database::default(),
+            rng,
+            dynamo,
+            traffic_rng,
+            traffic: None,
+            dax: DaxService::new(seed),
         }
+    }
+
+    /// A world whose clients feel `realism`.
+    pub fn with_realism(seed: u64, realism: Realism) -> Self {
+        let mut world = World::new(seed);
+        world.set_realism(realism);
+        world
     }
 
     pub fn seed(&self) -> u64 {
@@ -48,9 +87,35 @@ impl World {
         self.clock.now()
     }
 
-    /// Moves simulated time forward by `by`.
+    /// Moves simulated time forward by `by`, running replication, splits, elections,
+    /// scheduled faults and generated traffic on the way.
     pub fn advance(&mut self, by: SimDuration) {
-        self.clock.advance(by);
+        let until = self.now() + by;
+        while let Some(at) = self.traffic.as_ref().map(Traffic::next_at).filter(|at| *at <= until) {
+            if at > self.now() {
+                self.clock.advance(at - self.now());
+            }
+            self.issue_traffic(at);
+        }
+        self.clock.advance(until - self.now());
+        self.dynamo.advance_to(until);
+    }
+
+    fn issue_traffic(&mut self, at: SimTime) {
+        let Some(traffic) = self.traffic.as_mut() else {
+            return;
+        };
+        let (operation, body) = traffic.next_request();
+        let outcome = self.dynamo.execute(operation, body, "traffic", at);
+        let stats = &mut traffic.stats;
+        match &outcome.result {
+            Ok(_) => stats.ok += 1,
+            Err(err) if err.kind.retryable() && err.kind.http_status() == 400 => stats.throttled += 1,
+            Err(_) => stats.failed += 1,
+        }
+        if outcome.stale {
+            stats.stale += 1;
+        }
     }
 
     /// Moves simulated time forward to `at`, if that is later than now.
@@ -69,13 +134,90 @@ impl World {
     /// shape, at the current simulated time. This is the one door the console, the page's
     /// JavaScript API and the HTTP endpoint all use.
     pub fn execute(&mut self, operation: &str, request: &Value) -> Result<Value, DynamoError> {
-        let ctx = RequestContext::at(self.now());
-        self.dynamo.execute(operation, request, &ctx)
+        self.request(operation, request, CONSOLE).result
+    }
+
+    /// [`World::execute`] for a named client, with everything the model says about it:
+    /// its latency, whether it was stale, its number in the event log.
+    pub fn request(&mut self, operation: &str, request: &Value, client: &str) -> Outcome {
+        let now = self.now();
+        self.dynamo.execute(operation, request, client, now)
     }
 
     /// The DynamoDB engine's state, for views and snapshots.
     pub fn dynamo(&self) -> &Database {
+        self.dynamo.database()
+    }
+
+    /// DynamoDB with its physical model: partitions, replicas, events.
+    pub fn dynamo_service(&self) -> &DynamoService {
         &self.dynamo
+    }
+
+    pub fn realism(&self) -> Realism {
+        self.dynamo.realism()
+    }
+
+    pub fn set_realism(&mut self, realism: Realism) {
+        self.dynamo.set_realism(realism);
+    }
+
+    /// Every table's partitions and replicas.
+    pub fn snapshot(&self) -> Snapshot {
+        self.dynamo.snapshot()
+    }
+
+    /// One mark per item of `table`, for the key-space canvas.
+    pub fn item_marks(&self, table: &str) -> Vec<ItemMark> {
+        self.dynamo.item_marks(table)
+    }
+
+    /// Events after sequence number `seq` (0 for every event kept).
+    pub fn events_since(&self, seq: u64) -> impl Iterator<Item = &Event> {
+        self.dynamo.events().since(seq)
+    }
+
+    /// Keeps at most `capacity` events.
+    pub fn set_event_capacity(&mut self, capacity: usize) {
+        self.dynamo.set_event_capacity(capacity);
+    }
+
+    /// Injects a fault now (`replica:orders/p0/r1`, `leader:orders/p0`, `az:us-east-1a`).
+    pub fn inject_fault(&mut self, target: &str, kind: FaultKind) -> Result<(), String> {
+        let target = FaultTarget::new(target).map_err(|e| e.to_string())?;
+        self.dynamo.inject(&target, kind).map_err(|e| e.to_string())
+    }
+
+    /// Heals every fault on `target`; false if there was none.
+    pub fn heal_fault(&mut self, target: &str) -> bool {
+        FaultTarget::new(target).is_ok_and(|target| self.dynamo.heal(&target))
+    }
+
+    /// Schedules a plan's faults on simulated time.
+    pub fn schedule_faults(&mut self, plan: &FaultPlan) {
+        self.dynamo.schedule_faults(plan);
+    }
+
+    /// Starts generating traffic (replacing any running generator).
+    pub fn start_traffic(&mut self, spec: TrafficSpec) -> Result<(), TrafficError> {
+        let table = self
+            .dynamo()
+            .table(&spec.table)
+            .ok_or_else(|| TrafficError(format!("no table named {:?}", spec.table)))?;
+        let schema = table.def.key_schema.clone();
+        let rng = self.traffic_rng.fork(self.dynamo.events().last_seq());
+        self.traffic = Some(Traffic::new(spec, &schema, rng, self.now())?);
+        Ok(())
+    }
+
+    /// Stops the generator, returning what it did.
+    pub fn stop_traffic(&mut self) -> Option<TrafficStats> {
+        self.traffic.take().map(|t| t.stats)
+    }
+
+    /// The running generator's spec and counts.
+    pub fn traffic(&self) -> Option<(&TrafficSpec, TrafficStats)> {
+        self.traffic.as_ref().map(|t| (&t.spec, t.stats))
     }
 
     /// The world's random stream, for subsystems that draw from it.
@@ -85,26 +227,4 @@ impl World {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn step_moves_time_by_exactly_one_step() {
-        let mut world = World::new(7);
-        world.step();
-        world.step();
-        assert_eq!(world.now().as_micros(), 200_000);
-    }
-
-    #[test]
-    fn same_seed_gives_the_same_random_stream() {
-        let mut a = World::new(42);
-        let mut b = World::new(42);
-        let draws_a: Vec<u64> = (0..16).map(|_| a.rng().next_u64()).collect();
-        let draws_b: Vec<u64> = (0..16).map(|_| b.rng().next_u64()).collect();
-        assert_eq!(draws_a, draws_b);
-        let mut c = World::new(43);
-        let draws_c: Vec<u64> = (0..16).map(|_| c.rng().next_u64()).collect();
-        assert_ne!(draws_a, draws_c);
-    }
-}
+mod tests;

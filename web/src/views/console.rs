@@ -25,7 +25,7 @@ use crate::state::{Action, Origin, Playground};
 use crate::views::fields::{
     FormHandle, FormState, json_field, on_text, plain_options, replace, select_field,
 };
-use crate::views::outcome::{Capacity, ErrorBox, JsonBlock};
+use crate::views::outcome::{capacity, error_box, json_block};
 use templates::template;
 
 /// What the console's editor holds.
@@ -38,13 +38,17 @@ pub struct ConsoleDraft {
 impl Default for ConsoleDraft {
     fn default() -> Self {
         let operation = OPERATIONS.first().copied().unwrap_or("ListTables");
-        ConsoleDraft { operation: operation.into(), text: template(operation).into() }
+        ConsoleDraft {
+            operation: operation.into(),
+            text: template(operation).into(),
+        }
     }
 }
 
 /// The editor's text as a request body, or a message saying why it is not JSON.
 pub fn parse_draft(text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("The request is not valid JSON: {e}. Nothing was sent."))
+    serde_json::from_str(text)
+        .map_err(|e| format!("The request is not valid JSON: {e}. Nothing was sent."))
 }
 
 #[derive(Properties, PartialEq)]
@@ -128,23 +132,17 @@ pub fn console_view(props: &ConsoleViewProps) -> Html {
                     </button>
                 </form>
                 <div class="console-output">
-                    <LatestOutcome entry={props.history.latest().cloned()} />
-                    <History entries={props.history.entries().to_vec()} {on_rerun} {on_load} />
+                    {latest_outcome(props.history.latest())}
+                    {history(props.history.entries(), &on_rerun, &on_load)}
                 </div>
             </div>
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct LatestOutcomeProps {
-    entry: Option<HistoryEntry>,
-}
-
 /// The newest run's response or error.
-#[function_component(LatestOutcome)]
-fn latest_outcome(props: &LatestOutcomeProps) -> Html {
-    let Some(entry) = &props.entry else {
+fn latest_outcome(entry: Option<&HistoryEntry>) -> Html {
+    let Some(entry) = entry else {
         return html! {
             <section class="panel" aria-labelledby="console-response-title">
                 <h2 id="console-response-title">{"Response"}</h2>
@@ -160,41 +158,37 @@ fn latest_outcome(props: &LatestOutcomeProps) -> Html {
                 Ok(response) => html! {
                     <>
                         if let Some(consumed) = outcome.consumed_capacity() {
-                            <Capacity consumed={consumed.clone()} testid="console-capacity" />
+                            {capacity(consumed, "console-capacity")}
                         }
-                        <JsonBlock value={response.clone()} testid="console-response" label="Response" />
+                        {json_block(response, "console-response", "Response")}
                     </>
                 },
-                Err(error) => html! { <ErrorBox error={error.clone()} testid="console-error" /> },
+                Err(error) => error_box(error, "console-error"),
             }}
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct HistoryProps {
-    entries: Vec<HistoryEntry>,
-    on_rerun: Callback<HistoryEntry>,
-    on_load: Callback<HistoryEntry>,
-}
-
-#[function_component(History)]
-fn history(props: &HistoryProps) -> Html {
+fn history(
+    entries: &[HistoryEntry],
+    on_rerun: &Callback<HistoryEntry>,
+    on_load: &Callback<HistoryEntry>,
+) -> Html {
     html! {
         <section class="panel" aria-labelledby="console-history-title">
             <h2 id="console-history-title">{"History"}</h2>
-            if props.entries.is_empty() {
+            if entries.is_empty() {
                 <p class="empty-note" data-testid="console-history">{"Nothing run yet."}</p>
             } else {
                 <ol class="history" data-testid="console-history">
-                    { for props.entries.iter().map(|entry| {
+                    { for entries.iter().map(|entry| {
                         let rerun = {
-                            let callback = props.on_rerun.clone();
+                            let callback = on_rerun.clone();
                             let entry = entry.clone();
                             Callback::from(move |_| callback.emit(entry.clone()))
                         };
                         let load = {
-                            let callback = props.on_load.clone();
+                            let callback = on_load.clone();
                             let entry = entry.clone();
                             Callback::from(move |_| callback.emit(entry.clone()))
                         };
@@ -240,7 +234,11 @@ mod tests {
     #[wasm_bindgen_test]
     fn invalid_json_says_where_it_broke() {
         let message = parse_draft("{\"TableName\": }").unwrap_err();
-        assert!(message.starts_with("The request is not valid JSON: expected value at line 1 column 15"), "{message}");
+        assert!(
+            message
+                .starts_with("The request is not valid JSON: expected value at line 1 column 15"),
+            "{message}"
+        );
         assert!(message.ends_with("Nothing was sent."));
     }
 }

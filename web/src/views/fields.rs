@@ -34,24 +34,36 @@ impl<T: Clone + 'static> Reducible for FormState<T> {
 pub type FormHandle<T> = UseReducerHandle<FormState<T>>;
 
 /// A callback that stores a field's new text with `apply`.
-pub fn on_text<T: Clone + 'static>(form: &FormHandle<T>, apply: fn(&mut T, String)) -> Callback<String> {
+pub fn on_text<T: Clone + 'static>(
+    form: &FormHandle<T>,
+    apply: fn(&mut T, String),
+) -> Callback<String> {
     let dispatcher = form.dispatcher();
     Callback::from(move |text: String| {
-        dispatcher.dispatch(FormEdit(Rc::new(move |values: &mut T| apply(values, text.clone()))))
+        dispatcher.dispatch(FormEdit(Rc::new(move |values: &mut T| {
+            apply(values, text.clone())
+        })))
     })
 }
 
 /// A callback that stores a checkbox's new state with `apply`.
-pub fn on_check<T: Clone + 'static>(form: &FormHandle<T>, apply: fn(&mut T, bool)) -> Callback<bool> {
+pub fn on_check<T: Clone + 'static>(
+    form: &FormHandle<T>,
+    apply: fn(&mut T, bool),
+) -> Callback<bool> {
     let dispatcher = form.dispatcher();
     Callback::from(move |checked: bool| {
-        dispatcher.dispatch(FormEdit(Rc::new(move |values: &mut T| apply(values, checked))))
+        dispatcher.dispatch(FormEdit(Rc::new(move |values: &mut T| {
+            apply(values, checked)
+        })))
     })
 }
 
 /// Replaces the whole form, e.g. to load an item into the editor.
 pub fn replace<T: Clone + 'static>(form: &FormHandle<T>, value: T) {
-    form.dispatch(FormEdit(Rc::new(move |values: &mut T| *values = value.clone())));
+    form.dispatch(FormEdit(Rc::new(move |values: &mut T| {
+        *values = value.clone()
+    })));
 }
 
 /// A labelled one-line text field.
@@ -136,7 +148,10 @@ pub fn select_field(
 
 /// `(value, text)` options where the text is the value.
 pub fn plain_options(values: &[&str]) -> Vec<(String, String)> {
-    values.iter().map(|v| (v.to_string(), v.to_string())).collect()
+    values
+        .iter()
+        .map(|v| (v.to_string(), v.to_string()))
+        .collect()
 }
 
 /// A labelled checkbox.

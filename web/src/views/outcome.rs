@@ -12,16 +12,8 @@ use yew::prelude::*;
 
 use crate::requests::pretty;
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorBoxProps {
-    pub error: DynamoError,
-    #[prop_or(AttrValue::Static("error"))]
-    pub testid: AttrValue,
-}
-
-#[function_component(ErrorBox)]
-pub fn error_box(props: &ErrorBoxProps) -> Html {
-    let error = &props.error;
+/// An error as DynamoDB words it, under `data-testid={testid}`.
+pub fn error_box(error: &DynamoError, testid: &str) -> Html {
     let mut extra = error.to_wire();
     if let Some(members) = extra.as_object_mut() {
         for shown in ["__type", "message", "Message"] {
@@ -30,7 +22,7 @@ pub fn error_box(props: &ErrorBoxProps) -> Html {
     }
     let has_extra = extra.as_object().is_some_and(|m| !m.is_empty());
     html! {
-        <div class="error" role="alert" data-testid={props.testid.clone()}>
+        <div class="error" role="alert" data-testid={testid.to_string()}>
             <strong class="error-name" data-testid="error-name">{error.kind.name()}</strong>
             if !error.message.is_empty() {
                 <span class="error-message" data-testid="error-message">{error.message.clone()}</span>
@@ -42,23 +34,15 @@ pub fn error_box(props: &ErrorBoxProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct JsonBlockProps {
-    pub value: Value,
-    pub testid: AttrValue,
-    #[prop_or_default]
-    pub label: AttrValue,
-}
-
-#[function_component(JsonBlock)]
-pub fn json_block(props: &JsonBlockProps) -> Html {
+/// JSON, pretty printed, in a focusable block (so it can be scrolled from the keyboard).
+pub fn json_block(value: &Value, testid: &str, label: &str) -> Html {
     html! {
         <pre
             class="json"
-            data-testid={props.testid.clone()}
-            aria-label={(!props.label.is_empty()).then(|| props.label.clone())}
+            data-testid={testid.to_string()}
+            aria-label={(!label.is_empty()).then(|| label.to_string())}
             tabindex="0"
-        >{pretty(&props.value)}</pre>
+        >{pretty(value)}</pre>
     }
 }
 
@@ -71,14 +55,21 @@ pub fn capacity_summary(consumed: &Value) -> String {
     let parts: Vec<String> = entries
         .into_iter()
         .map(|entry| {
-            let units = entry.get("CapacityUnits").map(number).unwrap_or_else(|| "?".into());
-            let kinds: Vec<String> = [("ReadCapacityUnits", "read"), ("WriteCapacityUnits", "write")]
-                .into_iter()
-                .filter_map(|(member, word)| {
-                    entry.get(member).map(|n| format!("{} {word}", number(n)))
-                })
-                .collect();
-            let table = entry.get("TableName").and_then(Value::as_str).unwrap_or("?");
+            let units = entry
+                .get("CapacityUnits")
+                .map(number)
+                .unwrap_or_else(|| "?".into());
+            let kinds: Vec<String> = [
+                ("ReadCapacityUnits", "read"),
+                ("WriteCapacityUnits", "write"),
+            ]
+            .into_iter()
+            .filter_map(|(member, word)| entry.get(member).map(|n| format!("{} {word}", number(n))))
+            .collect();
+            let table = entry
+                .get("TableName")
+                .and_then(Value::as_str)
+                .unwrap_or("?");
             if kinds.is_empty() {
                 format!("{units} capacity units on {table}")
             } else {
@@ -96,19 +87,12 @@ fn number(value: &Value) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CapacityProps {
-    pub consumed: Value,
-    pub testid: AttrValue,
-}
-
 /// The capacity a request consumed, highlighted: it is what a request costs.
-#[function_component(Capacity)]
-pub fn capacity(props: &CapacityProps) -> Html {
+pub fn capacity(consumed: &Value, testid: &str) -> Html {
     html! {
-        <p class="capacity" data-testid={props.testid.clone()}>
+        <p class="capacity" data-testid={testid.to_string()}>
             <span class="capacity-label">{"Consumed capacity: "}</span>
-            <strong>{capacity_summary(&props.consumed)}</strong>
+            <strong>{capacity_summary(consumed)}</strong>
         </p>
     }
 }

@@ -23,10 +23,10 @@ use yew::prelude::*;
 use crate::state::{Action, Playground};
 use crate::table_browser::TablesState;
 use create_form::CreateTable;
-use details::DeleteOutcome;
+use details::delete_outcome_view;
 use selected::SelectedTable;
-use table_list::TableList;
 pub use table_list::TableSummary;
+use table_list::table_list;
 
 #[derive(Properties, PartialEq)]
 pub struct TablesViewProps {
@@ -48,11 +48,7 @@ pub fn tables_view(props: &TablesViewProps) -> Html {
             <h1 id="view-title" data-testid="view-title">{"Tables"}</h1>
             <div class="tables-layout">
                 <div class="tables-side">
-                    <TableList
-                        summaries={props.summaries.clone()}
-                        selected={tables.selected().map(AttrValue::from)}
-                        {on_select}
-                    />
+                    {table_list(&props.summaries, tables.selected(), &on_select)}
                     <CreateTable
                         dispatcher={props.dispatcher.clone()}
                         outcome={tables.create_table.clone()}
@@ -72,7 +68,7 @@ pub fn tables_view(props: &TablesViewProps) -> Html {
                         <p class="empty-note" data-testid="no-table-selected">
                             {"Select a table to see its items, or create one."}
                         </p>
-                        <DeleteOutcome outcome={tables.delete_table.clone()} />
+                        {delete_outcome_view(tables.delete_table.as_ref())}
                     }
                 </div>
             </div>

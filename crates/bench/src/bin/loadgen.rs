@@ -5,9 +5,11 @@
 //!         --connections 16,64 --duration 10
 //! ```
 //!
-//! Targets are measured one after another in the order given; the first is the
-//! baseline every ratio is computed against. Each target gets a fresh table, the same
-//! preload and the same timed requests; see `dynaplay_bench::run` for the phases.
+//! The first target is the baseline every ratio is computed against. Every target is
+//! prepared first (table, the same preload, warm-up); then each round runs every
+//! connection count against every target in turn, with the same timed requests, so that
+//! interference from other processes spreads over all targets rather than hitting one.
+//! Each target's best round is reported; see `dynaplay_bench::run` for the phases.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
@@ -16,13 +18,13 @@ mod native {
 
     use clap::Parser;
     use dynaplay_bench::report::{self, RunInfo};
-    use dynaplay_bench::run::{self, Plan, Target};
+    use dynaplay_bench::run::{self, Plan, Requests, Target};
     use dynaplay_bench::workload::{Mix, Shape};
 
     /// Sends the same seeded PutItem/GetItem/Query stream to each DynamoDB endpoint and
     /// reports throughput, p50/p99 latency and ratios against the first one.
     #[derive(Debug, Parser)]
-    #[command(name = "loadgen")]
+    #[command(name = "loadgen", args_override_self = true)]
     struct Cli {
         /// A target as name=host:port (loopback only); repeat for more. The first is the
         /// baseline.
@@ -59,6 +61,10 @@ mod native {
         /// Connections that preload the table.
         #[arg(long, default_value_t = 16)]
         preload_connections: usize,
+        /// Rounds of timed phases, interleaved across targets; the best round of each
+        /// target is reported.
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
         /// Threads of the load generator itself; 1 leaves the other core to the server.
         #[arg(long, default_value_t = 1)]
         client_threads: usize,
@@ -86,7 +92,9 @@ mod native {
             setup_timeout: Duration::from_secs(60),
         };
         let runtime = if cli.client_threads <= 1 {
-            tokio::runtime::Builder::new_current_thread().enable_all().build()
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
         } else {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(cli.client_threads)
@@ -102,22 +110,38 @@ mod native {
         };
         let mut results = Vec::new();
         for target in &cli.targets {
-            eprintln!("loadgen: measuring {} at {}", target.name, target.addr);
-            let result = runtime.block_on(run::measure(target, &plan));
-            match &result.failure {
-                Some(failure) => eprintln!("loadgen: {} not measured: {failure}", target.name),
-                None => {
-                    for phase in &result.phases {
-                        eprintln!(
-                            "loadgen:   {} connections: {:.0} requests/s, {} errors",
-                            phase.connections,
-                            phase.throughput(),
-                            phase.errors
-                        );
-                    }
-                }
+            eprintln!("loadgen: preparing {} at {}", target.name, target.addr);
+            let result = runtime.block_on(run::prepare(target, &plan));
+            if let Some(failure) = &result.failure {
+                eprintln!("loadgen: {} not measured: {failure}", target.name);
             }
             results.push(result);
+        }
+        let rounds = cli.rounds.max(1);
+        let levels: Vec<Requests> = plan
+            .connections
+            .iter()
+            .map(|&c| Requests::timed(&plan, c))
+            .collect();
+        for round in 1..=rounds {
+            for requests in &levels {
+                let connections = requests.connections();
+                for (target, result) in cli.targets.iter().zip(results.iter_mut()) {
+                    if result.failure.is_some() {
+                        continue;
+                    }
+                    let phase = runtime.block_on(run::measure(target, &plan, requests));
+                    eprintln!(
+                        "loadgen: round {round}/{rounds}, {} connections, {}: {:.0} requests/s, \
+                         {} errors",
+                        connections,
+                        target.name,
+                        phase.throughput(),
+                        phase.errors
+                    );
+                    result.keep_best(phase);
+                }
+            }
         }
         let info = RunInfo {
             seed: cli.seed,
@@ -127,6 +151,7 @@ mod native {
             max_requests: cli.max_requests,
             warmup_secs: plan.warmup.as_secs_f64(),
             client_threads: cli.client_threads.max(1),
+            rounds,
         };
         print!("{}", report::render(&info, &results));
         if results.iter().all(|r| r.failure.is_some()) {

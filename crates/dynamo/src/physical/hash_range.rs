@@ -54,7 +54,10 @@ impl HashRange {
                 start: self.start,
                 end: at - 1,
             },
-            HashRange { start: at, end: self.end },
+            HashRange {
+                start: at,
+                end: self.end,
+            },
         ))
     }
 

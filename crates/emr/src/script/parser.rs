@@ -614,7 +614,7 @@ fn is_keyword(w: &str) -> bool {
 mod tests {
     use super::*;
 
-    const WORDS: &str = r#"
+    const WORDS: &str = r##"
         # long words, case-folded
         input lines
         map {
@@ -632,7 +632,7 @@ mod tests {
         reduce sum
         reducers 3
         partition by length(key) % 3
-    "#;
+    "##;
 
     #[test]
     fn parses_a_full_script() {

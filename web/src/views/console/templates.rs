@@ -9,7 +9,11 @@
 
 /// The template for `operation`, or an empty request for one without a template.
 pub fn template(operation: &str) -> &'static str {
-    TEMPLATES.iter().find(|(op, _)| *op == operation).map(|(_, body)| *body).unwrap_or("{}")
+    TEMPLATES
+        .iter()
+        .find(|(op, _)| *op == operation)
+        .map(|(_, body)| *body)
+        .unwrap_or("{}")
 }
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -250,7 +254,10 @@ mod tests {
     #[wasm_bindgen_test]
     fn every_operation_has_a_template_of_valid_json() {
         for op in OPERATIONS {
-            assert!(TEMPLATES.iter().any(|(name, _)| name == op), "no template for {op}");
+            assert!(
+                TEMPLATES.iter().any(|(name, _)| name == op),
+                "no template for {op}"
+            );
         }
         for (op, body) in TEMPLATES {
             assert!(OPERATIONS.contains(op), "{op} is not an operation");
@@ -266,11 +273,28 @@ mod tests {
     fn the_templates_tell_one_story_that_succeeds() {
         let mut world = World::new(1);
         let order = [
-            "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DescribeLimits",
-            "DescribeEndpoints", "UpdateTimeToLive", "DescribeTimeToLive", "TagResource",
-            "ListTagsOfResource", "UntagResource", "PutItem", "GetItem", "UpdateItem",
-            "DeleteItem", "BatchWriteItem", "Query", "Scan", "BatchGetItem",
-            "TransactWriteItems", "TransactGetItems", "DeleteTable",
+            "CreateTable",
+            "DescribeTable",
+            "ListTables",
+            "UpdateTable",
+            "DescribeLimits",
+            "DescribeEndpoints",
+            "UpdateTimeToLive",
+            "DescribeTimeToLive",
+            "TagResource",
+            "ListTagsOfResource",
+            "UntagResource",
+            "PutItem",
+            "GetItem",
+            "UpdateItem",
+            "DeleteItem",
+            "BatchWriteItem",
+            "Query",
+            "Scan",
+            "BatchGetItem",
+            "TransactWriteItems",
+            "TransactGetItems",
+            "DeleteTable",
         ];
         assert_eq!(order.len(), TEMPLATES.len());
         for op in order {

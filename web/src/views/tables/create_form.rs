@@ -12,14 +12,18 @@ use crate::views::fields::{
     FormHandle, FormState, check_field, number_field, on_check, on_text, plain_options,
     select_field, text_field, text_field_hint,
 };
-use crate::views::outcome::{ErrorBox, JsonBlock};
+use crate::views::outcome::{error_box, json_block};
 
 /// The scalar types a key attribute may have.
 pub fn key_types() -> Vec<(String, String)> {
-    [("S", "String (S)"), ("N", "Number (N)"), ("B", "Binary (B)")]
-        .into_iter()
-        .map(|(v, t)| (v.to_string(), t.to_string()))
-        .collect()
+    [
+        ("S", "String (S)"),
+        ("N", "Number (N)"),
+        ("B", "Binary (B)"),
+    ]
+    .into_iter()
+    .map(|(v, t)| (v.to_string(), t.to_string()))
+    .collect()
 }
 
 #[derive(Properties, PartialEq)]
@@ -86,8 +90,7 @@ pub fn create_table(props: &CreateTableProps) -> Html {
                 <h3 class="built-title">{"Request"}</h3>
                 {match &request {
                     Ok(request) => html! {
-                        <JsonBlock value={request.clone()} testid="create-table-request"
-                            label="The CreateTable request" />
+                        {json_block(request, "create-table-request", "The CreateTable request")}
                     },
                     Err(problem) => html! {
                         <p class="form-problem" data-testid="form-problem" role="status">{problem.clone()}</p>
@@ -104,12 +107,17 @@ pub fn create_table(props: &CreateTableProps) -> Html {
 fn billing_modes() -> Vec<(String, String)> {
     vec![
         ("PROVISIONED".to_string(), "Provisioned".to_string()),
-        ("PAY_PER_REQUEST".to_string(), "On-demand (pay per request)".to_string()),
+        (
+            "PAY_PER_REQUEST".to_string(),
+            "On-demand (pay per request)".to_string(),
+        ),
     ]
 }
 
 fn outcome_view(outcome: Option<&Outcome>) -> Html {
-    let Some(outcome) = outcome else { return Html::default() };
+    let Some(outcome) = outcome else {
+        return Html::default();
+    };
     match &outcome.result {
         Ok(response) => {
             let name = response
@@ -122,7 +130,7 @@ fn outcome_view(outcome: Option<&Outcome>) -> Html {
                 </p>
             }
         }
-        Err(error) => html! { <ErrorBox error={error.clone()} /> },
+        Err(error) => error_box(error, "error"),
     }
 }
 

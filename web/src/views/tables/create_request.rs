@@ -22,7 +22,10 @@ pub struct KeyField {
 
 impl KeyField {
     pub fn new(name: &str, scalar: &str) -> KeyField {
-        KeyField { name: name.into(), scalar: scalar.into() }
+        KeyField {
+            name: name.into(),
+            scalar: scalar.into(),
+        }
     }
 }
 
@@ -90,7 +93,10 @@ impl Default for CreateTableForm {
             read: "5".into(),
             write: "5".into(),
             gsi: IndexForm::default(),
-            lsi: IndexForm { has_range: true, ..IndexForm::default() },
+            lsi: IndexForm {
+                has_range: true,
+                ..IndexForm::default()
+            },
         }
     }
 }
@@ -106,10 +112,16 @@ impl CreateTableForm {
         let mut body = Map::new();
         body.insert("TableName".into(), json!(self.name));
         let range = self.has_range.then_some(&self.range);
-        body.insert("KeySchema".into(), key_schema(&self.hash, range, &mut definitions));
+        body.insert(
+            "KeySchema".into(),
+            key_schema(&self.hash, range, &mut definitions),
+        );
         body.insert("BillingMode".into(), json!(self.billing));
         if self.provisioned() {
-            body.insert("ProvisionedThroughput".into(), throughput("Table", &self.read, &self.write)?);
+            body.insert(
+                "ProvisionedThroughput".into(),
+                throughput("Table", &self.read, &self.write)?,
+            );
         }
         if self.gsi.enabled {
             let range = self.gsi.has_range.then_some(&self.gsi.range);
@@ -122,7 +134,12 @@ impl CreateTableForm {
         }
         if self.lsi.enabled {
             // An LSI shares the table's partition key and always has a sort key.
-            let index = index(&self.lsi, &self.hash, Some(&self.lsi.range), &mut definitions);
+            let index = index(
+                &self.lsi,
+                &self.hash,
+                Some(&self.lsi.range),
+                &mut definitions,
+            );
             body.insert("LocalSecondaryIndexes".into(), json!([index]));
         }
         let mut ordered = Map::new();
@@ -207,7 +224,10 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn a_simple_provisioned_table() {
-        let form = CreateTableForm { name: "Music".into(), ..CreateTableForm::default() };
+        let form = CreateTableForm {
+            name: "Music".into(),
+            ..CreateTableForm::default()
+        };
         assert_eq!(
             form.to_request().unwrap(),
             json!({
@@ -257,7 +277,10 @@ mod tests {
                 {"AttributeName": "total", "AttributeType": "N"}
             ])
         );
-        assert!(request.get("ProvisionedThroughput").is_none(), "on-demand has no throughput");
+        assert!(
+            request.get("ProvisionedThroughput").is_none(),
+            "on-demand has no throughput"
+        );
         assert_eq!(
             request["GlobalSecondaryIndexes"],
             json!([{
@@ -284,7 +307,10 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn a_provisioned_gsi_gets_its_own_throughput() {
-        let mut form = CreateTableForm { name: "t".into(), ..CreateTableForm::default() };
+        let mut form = CreateTableForm {
+            name: "t".into(),
+            ..CreateTableForm::default()
+        };
         form.gsi = IndexForm {
             enabled: true,
             name: "g".into(),
@@ -313,10 +339,22 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn capacities_must_be_whole_numbers() {
-        let form = CreateTableForm { read: "lots".into(), ..CreateTableForm::default() };
+        let form = CreateTableForm {
+            read: "lots".into(),
+            ..CreateTableForm::default()
+        };
         let problem = form.to_request().unwrap_err();
-        assert_eq!(problem, "Table read capacity units must be a whole number, not \"lots\".");
-        let on_demand = CreateTableForm { billing: "PAY_PER_REQUEST".into(), ..form };
-        assert!(on_demand.to_request().is_ok(), "ignored when not provisioned");
+        assert_eq!(
+            problem,
+            "Table read capacity units must be a whole number, not \"lots\"."
+        );
+        let on_demand = CreateTableForm {
+            billing: "PAY_PER_REQUEST".into(),
+            ..form
+        };
+        assert!(
+            on_demand.to_request().is_ok(),
+            "ignored when not provisioned"
+        );
     }
 }

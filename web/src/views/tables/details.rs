@@ -9,7 +9,7 @@ use crate::dynamo_json::{IndexInfo, KeyPart, TableInfo};
 use crate::requests::Outcome;
 use crate::state::{Action, Origin, Playground};
 use crate::table_browser::TablesForm;
-use crate::views::outcome::ErrorBox;
+use crate::views::outcome::error_box;
 
 fn key_text(hash: &KeyPart, range: Option<&KeyPart>) -> String {
     let mut text = format!("{} ({}) partition key", hash.name, hash.scalar);
@@ -44,18 +44,14 @@ fn index_text(index: &IndexInfo) -> String {
     text
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TableDetailsProps {
-    pub dispatcher: UseReducerDispatcher<Playground>,
-    pub info: TableInfo,
-    pub delete_outcome: Option<Outcome>,
-}
-
-#[function_component(TableDetails)]
-pub fn table_details(props: &TableDetailsProps) -> Html {
-    let info = &props.info;
+/// The table's facts and its Delete button.
+pub fn table_details(
+    dispatcher: &UseReducerDispatcher<Playground>,
+    info: &TableInfo,
+    delete_outcome: Option<&Outcome>,
+) -> Html {
     let on_delete = {
-        let dispatcher = props.dispatcher.clone();
+        let dispatcher = dispatcher.clone();
         let name = info.name.clone();
         Callback::from(move |_| {
             dispatcher.dispatch(Action::Execute {
@@ -103,21 +99,21 @@ pub fn table_details(props: &TableDetailsProps) -> Html {
                     }
                 </dd>
             </dl>
-            <DeleteOutcome outcome={props.delete_outcome.clone()} />
+            {delete_outcome_view(delete_outcome)}
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DeleteOutcomeProps {
-    pub outcome: Option<Outcome>,
-}
-
 /// What the last DeleteTable did.
-#[function_component(DeleteOutcome)]
-pub fn delete_outcome(props: &DeleteOutcomeProps) -> Html {
-    let Some(outcome) = &props.outcome else { return Html::default() };
-    let name = outcome.request.get("TableName").and_then(|n| n.as_str()).unwrap_or_default();
+pub fn delete_outcome_view(outcome: Option<&Outcome>) -> Html {
+    let Some(outcome) = outcome else {
+        return Html::default();
+    };
+    let name = outcome
+        .request
+        .get("TableName")
+        .and_then(|n| n.as_str())
+        .unwrap_or_default();
     match &outcome.result {
         Ok(_) => html! {
             <p class="success" role="status" data-testid="delete-table-result">
@@ -125,7 +121,7 @@ pub fn delete_outcome(props: &DeleteOutcomeProps) -> Html {
             </p>
         },
         Err(error) => html! {
-            <div data-testid="delete-table-outcome"><ErrorBox error={error.clone()} /></div>
+            <div data-testid="delete-table-outcome">{error_box(error, "error")}</div>
         },
     }
 }
@@ -137,9 +133,18 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn facts_in_words() {
-        let hash = KeyPart { name: "pk".into(), scalar: "S".into() };
-        let range = KeyPart { name: "n".into(), scalar: "N".into() };
-        assert_eq!(key_text(&hash, Some(&range)), "pk (S) partition key, n (N) sort key");
+        let hash = KeyPart {
+            name: "pk".into(),
+            scalar: "S".into(),
+        };
+        let range = KeyPart {
+            name: "n".into(),
+            scalar: "N".into(),
+        };
+        assert_eq!(
+            key_text(&hash, Some(&range)),
+            "pk (S) partition key, n (N) sort key"
+        );
         let index = IndexInfo {
             name: "g".into(),
             global: true,
@@ -150,6 +155,9 @@ mod tests {
             throughput: Some((1, 2)),
             item_count: None,
         };
-        assert_eq!(index_text(&index), "GSI: pk (S) partition key; projection INCLUDE (a, b); 1 RCU, 2 WCU");
+        assert_eq!(
+            index_text(&index),
+            "GSI: pk (S) partition key; projection INCLUDE (a, b); 1 RCU, 2 WCU"
+        );
     }
 }

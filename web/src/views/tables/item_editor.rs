@@ -10,7 +10,7 @@ use crate::requests::{Outcome, pretty};
 use crate::state::{Action, Origin, Playground};
 use crate::table_browser::TablesForm;
 use crate::views::fields::{FormHandle, json_field, on_text};
-use crate::views::outcome::{Capacity, ErrorBox};
+use crate::views::outcome::{capacity, error_box};
 
 /// A starting item for `info`'s table: its key attributes with empty values of their types.
 pub fn key_template(info: &TableInfo) -> String {
@@ -78,17 +78,19 @@ pub fn item_editor(props: &ItemEditorProps) -> Html {
 }
 
 fn outcome_view(outcome: Option<&Outcome>) -> Html {
-    let Some(outcome) = outcome else { return Html::default() };
+    let Some(outcome) = outcome else {
+        return Html::default();
+    };
     match &outcome.result {
         Ok(_) => html! {
             <div class="success" role="status" data-testid="item-result">
                 {format!("{} succeeded.", outcome.operation)}
                 if let Some(consumed) = outcome.consumed_capacity() {
-                    <Capacity consumed={consumed.clone()} testid="item-capacity" />
+                    {capacity(consumed, "item-capacity")}
                 }
             </div>
         },
-        Err(error) => html! { <ErrorBox error={error.clone()} /> },
+        Err(error) => error_box(error, "error"),
     }
 }
 
@@ -103,8 +105,14 @@ mod tests {
         let info = TableInfo {
             name: "t".into(),
             status: "ACTIVE".into(),
-            hash: KeyPart { name: "pk".into(), scalar: "S".into() },
-            range: Some(KeyPart { name: "n".into(), scalar: "N".into() }),
+            hash: KeyPart {
+                name: "pk".into(),
+                scalar: "S".into(),
+            },
+            range: Some(KeyPart {
+                name: "n".into(),
+                scalar: "N".into(),
+            }),
             billing: "PAY_PER_REQUEST".into(),
             throughput: None,
             item_count: None,
@@ -123,6 +131,9 @@ mod tests {
             json!({"TableName": "t", "Item": {"pk": {"S": "a"}}, "ReturnConsumedCapacity": "TOTAL"})
         );
         let problem = put_request("t", "{pk: 1}").unwrap_err();
-        assert!(problem.starts_with("The item is not valid JSON: key must be a string"), "{problem}");
+        assert!(
+            problem.starts_with("The item is not valid JSON: key must be a string"),
+            "{problem}"
+        );
     }
 }

@@ -22,7 +22,10 @@ pub fn columns(keys: &[String], items: &[Value]) -> Vec<String> {
         .map(String::as_str)
         .filter(|name| !keys.iter().any(|k| k == name))
         .collect();
-    keys.iter().cloned().chain(others.into_iter().map(str::to_string)).collect()
+    keys.iter()
+        .cloned()
+        .chain(others.into_iter().map(str::to_string))
+        .collect()
 }
 
 /// What a row's buttons do.
@@ -32,45 +35,40 @@ pub struct RowActions {
     pub on_delete: Callback<Value>,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ItemTableProps {
-    pub items: Vec<Value>,
-    /// Key attribute names, partition key first.
-    pub keys: Vec<String>,
-    pub testid: AttrValue,
-    pub caption: AttrValue,
-    #[prop_or_default]
-    pub actions: Option<RowActions>,
-}
-
-#[function_component(ItemTable)]
-pub fn item_table(props: &ItemTableProps) -> Html {
-    let columns = columns(&props.keys, &props.items);
+/// A grid of `items`; `keys` (partition key first) are the first columns.
+pub fn item_table(
+    items: &[Value],
+    keys: &[String],
+    testid: &str,
+    caption: &str,
+    actions: Option<&RowActions>,
+) -> Html {
+    let columns = columns(keys, items);
     html! {
         <div class="grid-scroll">
-            <table class="items" data-testid={props.testid.clone()}>
-                <caption class="visually-hidden">{props.caption.clone()}</caption>
+            <table class="items" data-testid={testid.to_string()}>
+                <caption class="visually-hidden">{caption.to_string()}</caption>
                 <thead>
                     <tr>
                         { for columns.iter().map(|name| {
-                            let key = props.keys.contains(name);
+                            let key = keys.contains(name);
                             html! {
                                 <th key={name.clone()} scope="col" class={classes!(key.then_some("key-column"))}>
                                     {name.clone()}
                                 </th>
                             }
                         }) }
-                        if props.actions.is_some() {
+                        if actions.is_some() {
                             <th scope="col"><span class="visually-hidden">{"Actions"}</span></th>
                         }
                     </tr>
                 </thead>
                 <tbody>
-                    { for props.items.iter().enumerate().map(|(row, item)| {
+                    { for items.iter().enumerate().map(|(row, item)| {
                         html! {
-                            <tr key={row_key(row, item, &props.keys)} data-testid="item-row">
+                            <tr key={row_key(row, item, keys)} data-testid="item-row">
                                 { for columns.iter().map(|name| render_cell(name, item.get(name))) }
-                                if let Some(actions) = &props.actions {
+                                if let Some(actions) = actions {
                                     {row_actions(actions, item, row)}
                                 }
                             </tr>
@@ -84,9 +82,15 @@ pub fn item_table(props: &ItemTableProps) -> Html {
 
 /// A row's key: its primary key's JSON, unique within a page of one table.
 fn row_key(row: usize, item: &Value, keys: &[String]) -> String {
-    let key: Vec<String> =
-        keys.iter().map(|k| item.get(k).map(Value::to_string).unwrap_or_default()).collect();
-    if key.iter().all(String::is_empty) { row.to_string() } else { key.join("|") }
+    let key: Vec<String> = keys
+        .iter()
+        .map(|k| item.get(k).map(Value::to_string).unwrap_or_default())
+        .collect();
+    if key.iter().all(String::is_empty) {
+        row.to_string()
+    } else {
+        key.join("|")
+    }
 }
 
 fn render_cell(name: &str, value: Option<&Value>) -> Html {
@@ -141,13 +145,20 @@ mod tests {
         ];
         let keys = ["pk".to_string(), "sk".to_string()];
         assert_eq!(columns(&keys, &items), ["pk", "sk", "alpha", "zeta"]);
-        assert_eq!(columns(&keys, &[]), ["pk", "sk"], "key columns even with no items");
+        assert_eq!(
+            columns(&keys, &[]),
+            ["pk", "sk"],
+            "key columns even with no items"
+        );
     }
 
     #[wasm_bindgen_test]
     fn row_keys_come_from_the_primary_key() {
         let keys = ["pk".to_string()];
-        assert_eq!(row_key(3, &json!({"pk": {"S": "a"}}), &keys), r#"{"S":"a"}"#);
+        assert_eq!(
+            row_key(3, &json!({"pk": {"S": "a"}}), &keys),
+            r#"{"S":"a"}"#
+        );
         assert_eq!(row_key(3, &json!({"x": {"S": "a"}}), &keys), "3");
     }
 }

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::items_table::ItemTable;
+use super::items_table::item_table;
 use super::query_request::{FILTER_CONDITIONS, QueryForm, SORT_CONDITIONS};
 use crate::dynamo_json::TableInfo;
 use crate::requests::Outcome;
@@ -17,7 +17,7 @@ use crate::views::fields::{
     FormHandle, FormState, check_field, number_field, on_check, on_text, plain_options,
     select_field, text_field, text_field_hint,
 };
-use crate::views::outcome::{Capacity, ErrorBox, JsonBlock};
+use crate::views::outcome::{capacity, error_box, json_block};
 
 #[derive(Properties, PartialEq)]
 pub struct QueryPanelProps {
@@ -119,8 +119,7 @@ pub fn query_panel(props: &QueryPanelProps) -> Html {
                 <h3 class="built-title">{"Request"}</h3>
                 {match &request {
                     Ok(request) => html! {
-                        <JsonBlock value={request.clone()} testid="built-request"
-                            label={format!("The {} request", values.operation)} />
+                        {json_block(request, "built-request", &format!("The {} request", values.operation))}
                     },
                     Err(problem) => html! {
                         <p class="form-problem" role="status" data-testid="form-problem">{problem.clone()}</p>
@@ -136,18 +135,37 @@ pub fn query_panel(props: &QueryPanelProps) -> Html {
 }
 
 fn results(outcome: Option<&Outcome>, info: &TableInfo) -> Html {
-    let Some(outcome) = outcome else { return Html::default() };
+    let Some(outcome) = outcome else {
+        return Html::default();
+    };
     let response = match &outcome.result {
         Ok(response) => response,
-        Err(error) => return html! { <ErrorBox error={error.clone()} /> },
+        Err(error) => return error_box(error, "error"),
     };
-    let count = |member: &str| response.get(member).map(Value::to_string).unwrap_or_default();
-    let items = response.get("Items").and_then(Value::as_array).cloned().unwrap_or_default();
-    let index = outcome.request.get("IndexName").and_then(Value::as_str).and_then(|n| info.index(n));
+    let count = |member: &str| {
+        response
+            .get(member)
+            .map(Value::to_string)
+            .unwrap_or_default()
+    };
+    let items = response
+        .get("Items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let index = outcome
+        .request
+        .get("IndexName")
+        .and_then(Value::as_str)
+        .and_then(|n| info.index(n));
     // Key columns first: the index's keys, then the table's.
     let mut keys: Vec<String> = Vec::new();
     let index_keys = index.map(|i| std::iter::once(&i.hash).chain(i.range.as_ref()));
-    for part in index_keys.into_iter().flatten().chain(std::iter::once(&info.hash)).chain(info.range.as_ref())
+    for part in index_keys
+        .into_iter()
+        .flatten()
+        .chain(std::iter::once(&info.hash))
+        .chain(info.range.as_ref())
     {
         if !keys.contains(&part.name) {
             keys.push(part.name.clone());
@@ -160,13 +178,12 @@ fn results(outcome: Option<&Outcome>, info: &TableInfo) -> Html {
                 <dt>{"ScannedCount"}</dt><dd data-testid="query-scanned-count">{count("ScannedCount")}</dd>
             </dl>
             if let Some(consumed) = outcome.consumed_capacity() {
-                <Capacity consumed={consumed.clone()} testid="query-capacity" />
+                {capacity(consumed, "query-capacity")}
             }
-            <ItemTable {items} {keys} testid="query-items"
-                caption={format!("{} results", outcome.operation)} />
+            {item_table(&items, &keys, "query-items", &format!("{} results", outcome.operation), None)}
             if let Some(last) = response.get("LastEvaluatedKey") {
                 <p class="hint">{"LastEvaluatedKey (more may remain):"}</p>
-                <JsonBlock value={last.clone()} testid="query-last-key" />
+                {json_block(last, "query-last-key", "LastEvaluatedKey")}
             }
         </div>
     }

@@ -115,7 +115,10 @@ impl QueryForm {
             body.insert("IndexName".into(), json!(self.index));
         }
         if self.is_query() {
-            body.insert("KeyConditionExpression".into(), json!(self.key_condition(table, &mut ph)?));
+            body.insert(
+                "KeyConditionExpression".into(),
+                json!(self.key_condition(table, &mut ph)?),
+            );
         }
         if let Some(filter) = self.filter(&mut ph)? {
             body.insert("FilterExpression".into(), json!(filter));
@@ -208,8 +211,14 @@ mod tests {
         TableInfo {
             name: "Songs".into(),
             status: "ACTIVE".into(),
-            hash: KeyPart { name: "artist".into(), scalar: "S".into() },
-            range: Some(KeyPart { name: "year".into(), scalar: "N".into() }),
+            hash: KeyPart {
+                name: "artist".into(),
+                scalar: "S".into(),
+            },
+            range: Some(KeyPart {
+                name: "year".into(),
+                scalar: "N".into(),
+            }),
             billing: "PROVISIONED".into(),
             throughput: Some((5, 5)),
             item_count: None,
@@ -217,7 +226,10 @@ mod tests {
             indexes: vec![IndexInfo {
                 name: "byGenre".into(),
                 global: true,
-                hash: KeyPart { name: "genre".into(), scalar: "S".into() },
+                hash: KeyPart {
+                    name: "genre".into(),
+                    scalar: "S".into(),
+                },
                 range: None,
                 projection: "ALL".into(),
                 non_key_attributes: vec![],
@@ -228,7 +240,10 @@ mod tests {
     }
 
     fn form() -> QueryForm {
-        QueryForm { partition: "Ada".into(), ..QueryForm::default() }
+        QueryForm {
+            partition: "Ada".into(),
+            ..QueryForm::default()
+        }
     }
 
     #[wasm_bindgen_test]
@@ -271,7 +286,11 @@ mod tests {
             ("", "#pk = :pk"),
         ];
         for (op, condition) in expected {
-            let query = QueryForm { sort_condition: op.into(), sort_value: "1".into(), ..form() };
+            let query = QueryForm {
+                sort_condition: op.into(),
+                sort_value: "1".into(),
+                ..form()
+            };
             let request = query.to_request(&table()).unwrap();
             assert_eq!(request["KeyConditionExpression"], condition, "{op}");
         }
@@ -279,12 +298,24 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn an_index_query_uses_the_index_keys() {
-        let query = QueryForm { index: "byGenre".into(), partition: "jazz".into(), ..form() };
+        let query = QueryForm {
+            index: "byGenre".into(),
+            partition: "jazz".into(),
+            ..form()
+        };
         let request = query.to_request(&table()).unwrap();
         assert_eq!(request["IndexName"], "byGenre");
         assert_eq!(request["ExpressionAttributeNames"], json!({"#pk": "genre"}));
-        let sorted = QueryForm { sort_condition: "=".into(), ..query };
-        assert!(sorted.to_request(&table()).unwrap_err().contains("no sort key"));
+        let sorted = QueryForm {
+            sort_condition: "=".into(),
+            ..query
+        };
+        assert!(
+            sorted
+                .to_request(&table())
+                .unwrap_err()
+                .contains("no sort key")
+        );
     }
 
     #[wasm_bindgen_test]
@@ -307,23 +338,38 @@ mod tests {
                 "ReturnConsumedCapacity": "TOTAL"
             })
         );
-        let exists = QueryForm { filter_condition: "attribute_exists".into(), ..scan.clone() };
+        let exists = QueryForm {
+            filter_condition: "attribute_exists".into(),
+            ..scan.clone()
+        };
         let request = exists.to_request(&table()).unwrap();
         assert_eq!(request["FilterExpression"], "attribute_exists(#f)");
-        assert!(request.get("ExpressionAttributeValues").is_none(), "no unused values");
+        assert!(
+            request.get("ExpressionAttributeValues").is_none(),
+            "no unused values"
+        );
         let contains = QueryForm {
             filter_condition: "contains".into(),
             filter_type: "S".into(),
             filter_value: "x".into(),
             ..scan
         };
-        assert_eq!(contains.to_request(&table()).unwrap()["FilterExpression"], "contains(#f, :f)");
+        assert_eq!(
+            contains.to_request(&table()).unwrap()["FilterExpression"],
+            "contains(#f, :f)"
+        );
     }
 
     #[wasm_bindgen_test]
     fn what_cannot_be_written_is_refused() {
-        let limit = QueryForm { limit: "ten".into(), ..form() };
-        assert_eq!(limit.to_request(&table()).unwrap_err(), "Limit must be a whole number, not \"ten\".");
+        let limit = QueryForm {
+            limit: "ten".into(),
+            ..form()
+        };
+        assert_eq!(
+            limit.to_request(&table()).unwrap_err(),
+            "Limit must be a whole number, not \"ten\"."
+        );
         let boolean = QueryForm {
             filter_attribute: "x".into(),
             filter_type: "BOOL".into(),

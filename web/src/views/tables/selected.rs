@@ -8,15 +8,15 @@
 use serde_json::{Value, json};
 use yew::prelude::*;
 
-use super::details::TableDetails;
+use super::details::table_details;
 use super::item_editor::{ItemEditor, key_template};
-use super::items_table::{ItemTable, RowActions};
+use super::items_table::{RowActions, item_table};
 use super::query_form::QueryPanel;
 use crate::requests::{Outcome, pretty};
 use crate::state::{Action, Origin, Playground};
 use crate::table_browser::{PAGE_SIZE, TableBrowser, TablesForm};
 use crate::views::fields::{FormHandle, FormState, replace};
-use crate::views::outcome::ErrorBox;
+use crate::views::outcome::error_box;
 
 #[derive(Properties, PartialEq)]
 pub struct SelectedTableProps {
@@ -31,10 +31,15 @@ pub struct SelectedTableProps {
 pub fn selected_table(props: &SelectedTableProps) -> Html {
     let browser = &props.browser;
     let info = browser.info();
-    let template = info.as_ref().map(key_template).unwrap_or_else(|| "{}".into());
+    let template = info
+        .as_ref()
+        .map(key_template)
+        .unwrap_or_else(|| "{}".into());
     let editor: FormHandle<String> = use_reducer(move || FormState(template));
-    let keys: Vec<String> =
-        info.as_ref().map(|i| i.key_names().into_iter().map(str::to_string).collect()).unwrap_or_default();
+    let keys: Vec<String> = info
+        .as_ref()
+        .map(|i| i.key_names().into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
 
     let actions = info.as_ref().map(|info| {
         let on_edit = {
@@ -45,7 +50,9 @@ pub fn selected_table(props: &SelectedTableProps) -> Html {
             let dispatcher = props.dispatcher.clone();
             let info = info.clone();
             Callback::from(move |item: Value| {
-                let Some(key) = item.as_object().and_then(|item| info.key_of(item)) else { return };
+                let Some(key) = item.as_object().and_then(|item| info.key_of(item)) else {
+                    return;
+                };
                 dispatcher.dispatch(Action::Execute {
                     origin: Origin::Tables(TablesForm::Item),
                     operation: "DeleteItem".into(),
@@ -68,13 +75,12 @@ pub fn selected_table(props: &SelectedTableProps) -> Html {
         <div class="selected-table" data-testid="selected-table" data-table={browser.table.clone()}>
             {match (&info, &browser.description) {
                 (Some(info), _) => html! {
-                    <TableDetails dispatcher={props.dispatcher.clone()} info={info.clone()}
-                        delete_outcome={props.delete_outcome.clone()} />
+                    {table_details(&props.dispatcher, info, props.delete_outcome.as_ref())}
                 },
                 (None, Err(error)) => html! {
                     <section class="panel table-details" data-testid="table-details">
                         <h2>{browser.table.clone()}</h2>
-                        <ErrorBox error={error.clone()} />
+                        {error_box(error, "error")}
                     </section>
                 },
                 (None, Ok(description)) => html! {
@@ -92,10 +98,10 @@ pub fn selected_table(props: &SelectedTableProps) -> Html {
                 </div>
                 {match &browser.page {
                     Ok(_) => html! {
-                        <ItemTable items={browser.items().to_vec()} keys={keys.clone()} testid="items-grid"
-                            caption={format!("Items of {}", browser.table)} {actions} />
+                        {item_table(browser.items(), &keys, "items-grid",
+                            &format!("Items of {}", browser.table), actions.as_ref())}
                     },
-                    Err(error) => html! { <ErrorBox error={error.clone()} testid="items-error" /> },
+                    Err(error) => error_box(error, "items-error"),
                 }}
                 if browser.items().is_empty() && browser.page.is_ok() {
                     <p class="empty-note" data-testid="items-empty">

@@ -28,26 +28,23 @@ impl TableSummary {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TableListProps {
-    pub summaries: Vec<TableSummary>,
-    pub selected: Option<AttrValue>,
-    pub on_select: Callback<String>,
-}
-
-#[function_component(TableList)]
-pub fn table_list(props: &TableListProps) -> Html {
+/// The tables, each a button that selects it.
+pub fn table_list(
+    summaries: &[TableSummary],
+    selected: Option<&str>,
+    on_select: &Callback<String>,
+) -> Html {
     html! {
         <section class="panel table-list" aria-labelledby="table-list-title">
             <h2 id="table-list-title">{"Tables"}</h2>
-            if props.summaries.is_empty() {
+            if summaries.is_empty() {
                 <p class="empty-note" data-testid="table-list">{"No tables yet."}</p>
             } else {
                 <ul data-testid="table-list">
-                    { for props.summaries.iter().map(|summary| {
+                    { for summaries.iter().map(|summary| {
                         let name = summary.name.clone();
-                        let on_select = props.on_select.clone();
-                        let current = props.selected.as_deref() == Some(summary.name.as_str());
+                        let on_select = on_select.clone();
+                        let current = selected == Some(summary.name.as_str());
                         let items = if summary.item_count == 1 {
                             "1 item".to_string()
                         } else {

@@ -1,0 +1,720 @@
+//! Replication on simulated time: the log moving to followers and indexes, leaders lost
+//! and elected, failed replicas replaced by log replicas and rebuilt, splits finishing.
+//!
+//! A write is appended by the leader and sent to both followers; each persists it after a
+//! sampled delay (slower on a slow replica), and the write is acknowledged as soon as the
+//! faster one has — the leader and one follower make the 2-of-3 quorum. Each follower then
+//! applies the record after a sampled lag, and each global secondary index after its own.
+//! Applying is in log order: applying up to LSN *n* applies everything before it.
+//!
+//! When the leader fails (crashes, its zone goes out, or it is cut off from its peers) the
+//! others wait out its lease and then elect the connected full replica with the most log
+//! persisted. Quorum intersection makes that replica hold every acknowledged write; the
+//! property tests check exactly that. Without two connected members there is no election
+//! and no leader until enough come back. A member that stays down is replaced after a few
+//! seconds by a log replica (which counts towards quorum but serves no reads) that is
+//! rebuilt into a full replica within minutes.
+
+use dynaplay_sim::{SimDuration, SimTime};
+
+use super::events::EventKind;
+use super::log::LogRecord;
+use super::replica::{Replica, ReplicaKind, ZONES};
+use super::service::DynamoService;
+
+/// Something the model does later.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Action {
+    /// A follower persists the log up to `lsn`.
+    Persist {
+        table: String,
+        table_id: String,
+        partition: u32,
+        member: u32,
+        lsn: u64,
+    },
+    /// A follower applies (and persists) the log up to `lsn`.
+    Apply {
+        table: String,
+        table_id: String,
+        partition: u32,
+        member: u32,
+        lsn: u64,
+    },
+    /// A global secondary index applies a partition's writes up to `lsn`.
+    IndexApply {
+        table: String,
+        table_id: String,
+        partition: u32,
+        index: String,
+        lsn: u64,
+    },
+    /// The lease has run out: elect a leader if possible.
+    Election {
+        table: String,
+        table_id: String,
+        partition: u32,
+    },
+    /// A member still down is replaced by a log replica.
+    Replace {
+        table: String,
+        table_id: String,
+        partition: u32,
+        member: u32,
+    },
+    /// A log replica becomes a full replica.
+    Rebuild {
+        table: String,
+        table_id: String,
+        partition: u32,
+        member: u32,
+    },
+    SplitDone {
+        table: String,
+        table_id: String,
+        partition: u32,
+    },
+    /// A fault of a plan starts or ends.
+    Fault {
+        fault: dynaplay_sim::ScheduledFault,
+        start: bool,
+    },
+}
+
+/// Up, connected, for each member of a group: what a fault changes.
+pub(super) type Presence = Vec<(u32, bool, bool)>;
+
+impl DynamoService {
+    /// Runs everything due up to `now`, in time order, and moves the clock there.
+    pub fn advance_to(&mut self, now: SimTime) {
+        while let Some((at, action)) = self.actions.pop_due(now) {
+            self.now = self.now.max(at);
+            self.handle(action);
+        }
+        self.now = self.now.max(now);
+    }
+
+    /// When the model next has something to do, if anything.
+    pub fn next_activity(&self) -> Option<SimTime> {
+        self.actions.peek_time()
+    }
+
+    /// The partitions now holding what partition `id` of table `name` (with engine id
+    /// `table_id`) held.
+    fn locate(&self, name: &str, table_id: &str, id: u32) -> Vec<usize> {
+        match self.tables.get(name) {
+            Some(model) if model.table_id == table_id => model.resolve(id),
+            _ => Vec::new(),
+        }
+    }
+
+    fn handle(&mut self, action: Action) {
+        let now = self.now;
+        match action {
+            Action::Persist {
+                table,
+                table_id,
+                partition,
+                member,
+                lsn,
+            } => {
+                for index in self.locate(&table, &table_id, partition) {
+                    self.with_member(&table, index, member, |replica| {
+                        if replica.is_connected() {
+                            replica.persisted_lsn = replica.persisted_lsn.max(lsn);
+                        }
+                    });
+                }
+            }
+            Action::Apply {
+                table,
+                table_id,
+                partition,
+                member,
+                lsn,
+            } => {
+                for index in self.locate(&table, &table_id, partition) {
+                    self.apply(&table, index, member, lsn, now);
+                }
+            }
+            Action::IndexApply {
+                table,
+                table_id,
+                partition,
+                index: name,
+                lsn,
+            } => {
+                for index in self.locate(&table, &table_id, partition) {
+                    let Some(part) = self
+                        .tables
+                        .get_mut(&table)
+                        .and_then(|m| m.partitions.get_mut(index))
+                    else {
+                        continue;
+                    };
+                    let applied = part.index_applied.entry(name.clone()).or_insert(0);
+                    if *applied < lsn {
+                        *applied = lsn;
+                        let id = part.id;
+                        self.trim(&table, index);
+                        self.emit(
+                            now,
+                            EventKind::IndexApplied {
+                                table: table.clone(),
+                                index: name.clone(),
+                                partition: id,
+                                lsn,
+                            },
+                        );
+                    }
+                }
+            }
+            Action::Election {
+                table,
+                table_id,
+                partition,
+            } => {
+                for index in self.locate(&table, &table_id, partition) {
+                    self.elect(&table, index, now);
+                }
+            }
+            Action::Replace {
+                table,
+                table_id,
+                partition,
+                member,
+            } => {
+                for index in self.locate(&table, &table_id, partition) {
+                    self.replace(&table, &table_id, index, member, now);
+                }
+            }
+            Action::Rebuild {
+                table,
+                table_id,
+                partition,
+                member,
+            } => {
+                for index in self.locate(&table, &table_id, partition) {
+                    self.rebuild(&table, index, member, now);
+                }
+            }
+            Action::SplitDone {
+                table,
+                table_id,
+                partition,
+            } => {
+                let done = match (self.tables.get_mut(&table), self.db.table(&table)) {
+                    (Some(model), Some(engine)) if model.table_id == table_id => {
+                        model.finish_split(partition, now, engine)
+                    }
+                    _ => None,
+                };
+                if let Some(children) = done {
+                    self.emit(
+                        now,
+                        EventKind::SplitFinished {
+                            table: table.clone(),
+                            parent: partition,
+                            children,
+                        },
+                    );
+                    self.ensure_partitions(&table, now);
+                }
+            }
+            Action::Fault { fault, start } => {
+                if start {
+                    // A plan's faults were validated when the plan was built; one that no
+                    // longer names anything (a table since deleted) has nothing to do.
+                    let _ = self.inject(&fault.target, fault.kind);
+                } else {
+                    self.heal(&fault.target);
+                }
+            }
+        }
+    }
+
+    pub(super) fn with_member(
+        &mut self,
+        table: &str,
+        index: usize,
+        member: u32,
+        f: impl FnOnce(&mut Replica),
+    ) {
+        if let Some(replica) = self
+            .tables
+            .get_mut(table)
+            .and_then(|m| m.partitions.get_mut(index))
+            .and_then(|p| p.replicas.iter_mut().find(|r| r.member == member))
+        {
+            f(replica);
+        }
+    }
+
+    fn apply(&mut self, table: &str, index: usize, member: u32, lsn: u64, now: SimTime) {
+        let Some(partition) = self
+            .tables
+            .get_mut(table)
+            .and_then(|m| m.partitions.get_mut(index))
+        else {
+            return;
+        };
+        let id = partition.id;
+        let Some(slot) = partition.slot_of(member) else {
+            return;
+        };
+        let Some(replica) = partition.replicas.get_mut(slot) else {
+            return;
+        };
+        if !replica.is_connected() {
+            return;
+        }
+        replica.persisted_lsn = replica.persisted_lsn.max(lsn);
+        if replica.kind == ReplicaKind::Full && replica.applied_lsn < lsn {
+            replica.applied_lsn = lsn;
+            self.trim(table, index);
+            self.emit(
+                now,
+                EventKind::LogApplied {
+                    table: table.to_string(),
+                    partition: id,
+                    replica: slot,
+                    lsn,
+                },
+            );
+        }
+    }
+
+    /// Drops log records every member and index has applied.
+    fn trim(&mut self, table: &str, index: usize) {
+        if let Some(partition) = self
+            .tables
+            .get_mut(table)
+            .and_then(|m| m.partitions.get_mut(index))
+        {
+            let needed = partition.needed_from();
+            partition.log.trim_through(needed);
+        }
+    }
+
+    /// Appends `record` at the leader of partition `index` and sends it to the followers;
+    /// returns the slots that had persisted it at acknowledgement and how long the quorum
+    /// took.
+    pub(super) fn replicate(
+        &mut self,
+        table: &str,
+        index: usize,
+        record: LogRecord,
+        now: SimTime,
+    ) -> (Vec<usize>, SimDuration) {
+        let config = self.config.clone();
+        let Some(model) = self.tables.get_mut(table) else {
+            return (Vec::new(), SimDuration::ZERO);
+        };
+        let table_id = model.table_id.clone();
+        let indexes = model.global_indexes.clone();
+        let Some(partition) = model.partitions.get_mut(index) else {
+            return (Vec::new(), SimDuration::ZERO);
+        };
+        let lsn = record.lsn;
+        let id = partition.id;
+        // With realism off a write proceeds even without a leader; slot 0 stands in.
+        let leader = partition.leader.unwrap_or(0);
+        let leader_connected = partition
+            .replicas
+            .get(leader)
+            .is_some_and(|r| r.is_connected());
+        let mut delays: Vec<(usize, u32, SimDuration, SimDuration, ReplicaKind)> = Vec::new();
+        for (slot, replica) in partition.replicas.iter_mut().enumerate() {
+            if slot == leader {
+                replica.persisted_lsn = replica.persisted_lsn.max(lsn);
+                replica.applied_lsn = replica.applied_lsn.max(lsn);
+                continue;
+            }
+            if !(leader_connected && replica.is_connected()) {
+                continue;
+            }
+            let persist = config
+                .persist
+                .sample(&mut self.model_rng)
+                .mul_f64(replica.slow);
+            let lag = config
+                .apply_lag
+                .sample(&mut self.model_rng)
+                .mul_f64(replica.slow);
+            delays.push((slot, replica.member, persist, lag, replica.kind));
+        }
+        let fastest = delays
+            .iter()
+            .min_by_key(|(slot, _, persist, _, _)| (*persist, *slot))
+            .map(|d| (d.0, d.2));
+        let mut acked = vec![leader];
+        let mut quorum = SimDuration::ZERO;
+        if let Some((slot, persist)) = fastest {
+            acked.push(slot);
+            acked.sort_unstable();
+            quorum = persist;
+            if let Some(replica) = partition.replicas.get_mut(slot) {
+                replica.persisted_lsn = replica.persisted_lsn.max(lsn);
+            }
+        }
+        let mut record = record;
+        record.acked_at = now + quorum;
+        partition.committed_lsn = partition.committed_lsn.max(lsn);
+        partition.log.push(record);
+        for (slot, member, persist, lag, kind) in delays {
+            if Some(slot) != fastest.map(|f| f.0) {
+                self.actions.schedule(
+                    now + persist,
+                    Action::Persist {
+                        table: table.to_string(),
+                        table_id: table_id.clone(),
+                        partition: id,
+                        member,
+                        lsn,
+                    },
+                );
+            }
+            if kind == ReplicaKind::Full {
+                self.actions.schedule(
+                    now + persist + lag,
+                    Action::Apply {
+                        table: table.to_string(),
+                        table_id: table_id.clone(),
+                        partition: id,
+                        member,
+                        lsn,
+                    },
+                );
+            }
+        }
+        for name in indexes {
+            let lag = config.index_lag.sample(&mut self.model_rng);
+            self.actions.schedule(
+                now + lag,
+                Action::IndexApply {
+                    table: table.to_string(),
+                    table_id: table_id.clone(),
+                    partition: id,
+                    index: name,
+                    lsn,
+                },
+            );
+        }
+        (acked, quorum)
+    }
+
+    /// Each member's (id, up, connected), to compare before and after a fault.
+    pub(super) fn presence(&self, table: &str, index: usize) -> Presence {
+        self.tables
+            .get(table)
+            .and_then(|m| m.partitions.get(index))
+            .map(|p| {
+                p.replicas
+                    .iter()
+                    .map(|r| (r.member, r.is_up(), r.is_connected()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Reacts to members going down or coming back after a fault changed them from
+    /// `before`: replacement, catch-up, and leadership.
+    pub(super) fn after_change(
+        &mut self,
+        table: &str,
+        index: usize,
+        before: &Presence,
+        now: SimTime,
+    ) {
+        let after = self.presence(table, index);
+        let Some(model) = self.tables.get(table) else {
+            return;
+        };
+        let table_id = model.table_id.clone();
+        let Some(partition) = model.partitions.get(index) else {
+            return;
+        };
+        let id = partition.id;
+        let committed = partition.committed_lsn;
+        for (slot, (member, up, connected)) in after.iter().copied().enumerate() {
+            let Some((_, was_up, was_connected)) =
+                before.iter().find(|(m, _, _)| *m == member).copied()
+            else {
+                continue;
+            };
+            if was_up && !up {
+                self.emit(
+                    now,
+                    EventKind::ReplicaDown {
+                        table: table.to_string(),
+                        partition: id,
+                        replica: slot,
+                    },
+                );
+                let delay = self.sample(&self.config.log_replica.clone());
+                self.actions.schedule(
+                    now + delay,
+                    Action::Replace {
+                        table: table.to_string(),
+                        table_id: table_id.clone(),
+                        partition: id,
+                        member,
+                    },
+                );
+            }
+            if !was_up && up {
+                self.emit(
+                    now,
+                    EventKind::ReplicaUp {
+                        table: table.to_string(),
+                        partition: id,
+                        replica: slot,
+                    },
+                );
+            }
+            if !was_connected && connected {
+                let lag = self.sample(&self.config.apply_lag.clone());
+                self.actions.schedule(
+                    now + lag,
+                    Action::Apply {
+                        table: table.to_string(),
+                        table_id: table_id.clone(),
+                        partition: id,
+                        member,
+                        lsn: committed,
+                    },
+                );
+            }
+        }
+        self.reconcile(table, index, now);
+    }
+
+    /// Leadership after a change: a leader that can no longer lead is lost and an
+    /// election is scheduled for when its lease runs out; a leaderless group that has a
+    /// quorum again gets an election.
+    pub(super) fn reconcile(&mut self, table: &str, index: usize, now: SimTime) {
+        let lease = self.config.lease;
+        let election = self.sample(&self.config.election.clone());
+        let Some(model) = self.tables.get_mut(table) else {
+            return;
+        };
+        let table_id = model.table_id.clone();
+        let Some(partition) = model.partitions.get_mut(index) else {
+            return;
+        };
+        let id = partition.id;
+        let mut lost = None;
+        if let Some(slot) = partition.leader
+            && !partition.replicas.get(slot).is_some_and(Replica::can_lead)
+        {
+            partition.leader = None;
+            lost = Some(slot);
+        }
+        let mut schedule = None;
+        if partition.leader.is_none() && partition.election_at.is_none() {
+            // Followers wait out the lost leader's lease; a group that lost its leader
+            // long ago elects as soon as it can.
+            let at = if lost.is_some() {
+                now + lease + election
+            } else {
+                now + election
+            };
+            if lost.is_some() || partition.connected() >= 2 {
+                partition.election_at = Some(at);
+                schedule = Some(at);
+            }
+        }
+        if let Some(slot) = lost {
+            self.emit(
+                now,
+                EventKind::LeaderLost {
+                    table: table.to_string(),
+                    partition: id,
+                    replica: slot,
+                },
+            );
+        }
+        if let Some(at) = schedule {
+            self.actions.schedule(
+                at,
+                Action::Election {
+                    table: table.to_string(),
+                    table_id,
+                    partition: id,
+                },
+            );
+        }
+    }
+
+    fn elect(&mut self, table: &str, index: usize, now: SimTime) {
+        let Some(model) = self.tables.get_mut(table) else {
+            return;
+        };
+        let table_id = model.table_id.clone();
+        let Some(partition) = model.partitions.get_mut(index) else {
+            return;
+        };
+        partition.election_at = None;
+        if partition.leader.is_some() {
+            return;
+        }
+        if partition.connected() < 2 {
+            return;
+        }
+        let winner = partition
+            .replicas
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.can_lead())
+            .max_by(|(a, ra), (b, rb)| ra.persisted_lsn.cmp(&rb.persisted_lsn).then(b.cmp(a)))
+            .map(|(slot, _)| slot);
+        let Some(slot) = winner else { return };
+        partition.term += 1;
+        partition.leader = Some(slot);
+        let term = partition.term;
+        let id = partition.id;
+        let mut catch_up = Vec::new();
+        if let Some(leader) = partition.replicas.get_mut(slot) {
+            // The new leader applies everything it has persisted before serving.
+            leader.applied_lsn = leader.applied_lsn.max(leader.persisted_lsn);
+            partition.committed_lsn = partition.committed_lsn.max(leader.persisted_lsn);
+        }
+        let committed = partition.committed_lsn;
+        for replica in &partition.replicas {
+            if replica.is_connected() && replica.applied_lsn < committed {
+                catch_up.push(replica.member);
+            }
+        }
+        self.emit(
+            now,
+            EventKind::LeaderElected {
+                table: table.to_string(),
+                partition: id,
+                replica: slot,
+                term,
+            },
+        );
+        for member in catch_up {
+            let lag = self.sample(&self.config.apply_lag.clone());
+            self.actions.schedule(
+                now + lag,
+                Action::Apply {
+                    table: table.to_string(),
+                    table_id: table_id.clone(),
+                    partition: id,
+                    member,
+                    lsn: committed,
+                },
+            );
+        }
+    }
+
+    fn replace(&mut self, table: &str, table_id: &str, index: usize, member: u32, now: SimTime) {
+        let rebuild = self.sample(&self.config.rebuild.clone());
+        let zones_down = self.zones_down.clone();
+        let Some(partition) = self
+            .tables
+            .get_mut(table)
+            .and_then(|m| m.partitions.get_mut(index))
+        else {
+            return;
+        };
+        let Some(slot) = partition.slot_of(member) else {
+            return;
+        };
+        if partition.replicas.get(slot).is_none_or(Replica::is_up) {
+            return;
+        }
+        let old_zone = partition
+            .replicas
+            .get(slot)
+            .map(|r| r.zone.clone())
+            .unwrap_or_default();
+        // Same zone if it is there; otherwise the zone with the fewest live members.
+        let zone = if zones_down.contains(&old_zone) {
+            ZONES
+                .iter()
+                .filter(|z| !zones_down.contains(**z))
+                .min_by_key(|z| {
+                    partition
+                        .replicas
+                        .iter()
+                        .filter(|r| r.is_up() && r.zone == **z)
+                        .count()
+                })
+                .map_or(old_zone.clone(), |z| z.to_string())
+        } else {
+            old_zone
+        };
+        let log_position = partition
+            .replicas
+            .iter()
+            .filter(|r| r.is_connected())
+            .map(|r| r.persisted_lsn)
+            .max()
+            .unwrap_or(partition.committed_lsn);
+        let new_member = partition.next_member;
+        partition.next_member += 1;
+        let mut replica = Replica::new(new_member, &zone, ReplicaKind::Log, 0);
+        replica.persisted_lsn = log_position;
+        replica.zone_down = zones_down.contains(&zone);
+        if let Some(entry) = partition.replicas.get_mut(slot) {
+            *entry = replica;
+        }
+        let id = partition.id;
+        self.emit(
+            now,
+            EventKind::LogReplicaAdded {
+                table: table.to_string(),
+                partition: id,
+                replica: slot,
+                zone,
+                kind: ReplicaKind::Log,
+            },
+        );
+        self.actions.schedule(
+            now + rebuild,
+            Action::Rebuild {
+                table: table.to_string(),
+                table_id: table_id.to_string(),
+                partition: id,
+                member: new_member,
+            },
+        );
+        self.reconcile(table, index, now);
+    }
+
+    fn rebuild(&mut self, table: &str, index: usize, member: u32, now: SimTime) {
+        let Some(partition) = self
+            .tables
+            .get_mut(table)
+            .and_then(|m| m.partitions.get_mut(index))
+        else {
+            return;
+        };
+        let id = partition.id;
+        let committed = partition.committed_lsn;
+        let Some(slot) = partition.slot_of(member) else {
+            return;
+        };
+        let Some(replica) = partition.replicas.get_mut(slot) else {
+            return;
+        };
+        if replica.kind != ReplicaKind::Log || !replica.is_connected() {
+            return;
+        }
+        // Built from a snapshot of a full replica: it has everything committed.
+        replica.kind = ReplicaKind::Full;
+        replica.persisted_lsn = replica.persisted_lsn.max(committed);
+        replica.applied_lsn = replica.persisted_lsn;
+        self.emit(
+            now,
+            EventKind::ReplicaRebuilt {
+                table: table.to_string(),
+                partition: id,
+                replica: slot,
+            },
+        );
+        self.reconcile(table, index, now);
+    }
+}
