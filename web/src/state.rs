@@ -29,6 +29,10 @@ use crate::requests::{self, Outcome};
 use crate::table_browser::{TableBrowser, TablesForm, TablesState};
 use crate::theme::ThemePreference;
 use crate::view::View;
+use crate::views::emr::state::{EmrAction, EmrState};
+use crate::views::dax::state::{DaxAction, DaxState};
+use crate::views::consistency::state::{ConsistencyAction, ConsistencyState};
+use crate::views::partitions::state::{PartitionsAction, PartitionsState, Touched};
 
 /// The seed a fresh playground starts from.
 pub const DEFAULT_SEED: u64 = 1;
@@ -70,6 +74,14 @@ pub enum Action {
     SelectTable(String),
     NextItemsPage,
     PreviousItemsPage,
+    /// Something in the EMR view (its cluster, its forms).
+    Emr(EmrAction),
+    /// Something in the DAX view (its clusters, requests and experiments).
+    Dax(DaxAction),
+    /// Something in the Partitions view (faults, traffic, realism, selection).
+    Partitions(PartitionsAction),
+    /// Something in the Consistency view (its clients, timeline, experiment).
+    Consistency(ConsistencyAction),
 }
 
 /// Where a request run by the reducer came from, which is where its outcome is shown.
@@ -96,6 +108,14 @@ pub struct Playground {
     /// Shared so that cloning the state on every animation frame stays cheap.
     pub tables: Rc<TablesState>,
     pub console: Rc<ConsoleHistory>,
+    /// The EMR view's forms and the cluster it simulates.
+    pub emr: Rc<EmrState>,
+    /// The DAX view's selections, last answers and experiments.
+    pub dax: Rc<DaxState>,
+    /// The Partitions view's choices (table, selection, last command's outcome).
+    pub partitions: Rc<PartitionsState>,
+    /// The Consistency view's timeline, clients and experiment results.
+    pub consistency: Rc<ConsistencyState>,
 }
 
 impl Playground {
@@ -113,6 +133,10 @@ impl Playground {
             data_revision: 0,
             tables: Rc::default(),
             console: Rc::default(),
+            emr: Rc::default(),
+            dax: Rc::default(),
+            partitions: Rc::default(),
+            consistency: Rc::default(),
         }
     }
 
@@ -126,7 +150,16 @@ impl Playground {
     }
 
     /// Records that the stored data changed, and re-reads the table on screen.
-    fn data_changed(&mut self) {
+    /// Records what a Partitions or Consistency command changed.
+    fn touched(&mut self, touched: Touched) {
+        if touched.data {
+            self.data_changed();
+        } else if touched.world {
+            self.revision += 1;
+        }
+    }
+
+    pub(crate) fn data_changed(&mut self) {
         self.revision += 1;
         self.data_revision += 1;
         if self.view == View::Tables {
@@ -214,6 +247,11 @@ impl PartialEq for Playground {
             && self.data_revision == other.data_revision
             && (Rc::ptr_eq(&self.tables, &other.tables) || self.tables == other.tables)
             && (Rc::ptr_eq(&self.console, &other.console) || self.console == other.console)
+            && (Rc::ptr_eq(&self.emr, &other.emr) || self.emr == other.emr)
+            && (Rc::ptr_eq(&self.dax, &other.dax) || self.dax == other.dax)
+            && (Rc::ptr_eq(&self.partitions, &other.partitions) || self.partitions == other.partitions)
+            && (Rc::ptr_eq(&self.consistency, &other.consistency)
+                || self.consistency == other.consistency)
             && self.view == other.view
             && self.playing == other.playing
             && self.speed_exponent == other.speed_exponent
@@ -276,6 +314,27 @@ impl Reducible for Playground {
                 };
                 Rc::make_mut(&mut next.tables).browser = Some(moved);
             }
+            Action::Emr(action) => crate::views::emr::state::reduce(&mut next, action),
+            Action::Dax(action) => next.reduce_dax(action),
+            Action::Partitions(action) => {
+                let touched = Rc::make_mut(&mut next.partitions).apply(&next.world, action);
+                next.touched(touched);
+            }
+            Action::Consistency(action) => {
+                if next.consistency.is_noop(&next.world, &action) {
+                    return self;
+                }
+                let touched = Rc::make_mut(&mut next.consistency).apply(&next.world, action);
+                next.touched(touched);
+            }
+        }
+        // The EMR view's cluster follows the world's clock (it is not in the world yet).
+        if next.revision != self.revision {
+            crate::views::emr::state::follow_world(&mut next);
+        }
+        // DAX experiments carry out the steps that simulated time has brought due.
+        if next.revision != self.revision {
+            next.dax_time_moved();
         }
         Rc::new(next)
     }

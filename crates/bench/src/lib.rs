@@ -9,7 +9,7 @@
 //!
 //! The pieces: [`workload`] (the table, the preload and the request stream, pure and
 //! seeded), [`amz`] (the headers a DynamoDB request carries), [`client`] (a keep-alive
-//! HTTP/1.1 connection), [`run`] (set-up, preload, warm-up and timed phases against one
+//! HTTP/1.1 connection), [`cpu`] (a server's CPU time), [`run`] (set-up, preload, warm-up and timed phases against one
 //! target) and [`report`] (the tables and ratios). The engine's in-process benchmarks
 //! live beside the engine in `crates/dynamo/benches/`; this crate's `wasm_engine` bench
 //! runs the same workload compiled to wasm32.
@@ -17,6 +17,8 @@
 pub mod amz;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod client;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cpu;
 pub mod report;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod run;

@@ -25,6 +25,8 @@ pub struct PhaseResult {
     /// carry the expected item(s).
     pub errors: u64,
     pub first_error: Option<String>,
+    /// CPU seconds the server process spent during the phase, when its pid is known.
+    pub server_cpu_secs: Option<f64>,
 }
 
 impl PhaseResult {
@@ -70,6 +72,14 @@ impl PhaseResult {
         } else {
             0.0
         }
+    }
+
+    /// Server CPU microseconds per successful request, when the server's pid is known.
+    pub fn cpu_micros_per_request(&self) -> Option<f64> {
+        let completed = self.completed();
+        self.server_cpu_secs
+            .filter(|_| completed > 0)
+            .map(|s| s * 1e6 / completed as f64)
     }
 
     pub fn all(&self) -> Histogram {
@@ -215,26 +225,33 @@ fn render_level(out: &mut String, connections: usize, targets: &[TargetResult]) 
     let _ = writeln!(out, "\n### {connections} connections\n");
     out.push_str(
         "| target | requests/s | vs baseline | all p50 / p99 | GetItem p50 / p99 \
-         | PutItem p50 / p99 | Query p50 / p99 | requests | errors |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         | PutItem p50 / p99 | Query p50 / p99 | server CPU µs/request | requests | errors |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let baseline = targets.iter().find_map(|t| t.phase(connections));
     for target in targets {
         let Some(phase) = target.phase(connections) else {
-            let _ = writeln!(out, "| {} | - | - | - | - | - | - | - | - |", target.name);
+            let _ = writeln!(
+                out,
+                "| {} | - | - | - | - | - | - | - | - | - |",
+                target.name
+            );
             continue;
         };
         let vs = baseline.map_or_else(|| "-".into(), |b| ratio(phase.throughput(), b.throughput()));
         let all = phase.all();
         let _ = writeln!(
             out,
-            "| {} | {:.0} | {vs} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {:.0} | {vs} | {} | {} | {} | {} | {} | {} | {} |",
             target.name,
             phase.throughput(),
             p50_p99(Some(&all)),
             p50_p99(phase.operation(Operation::GetItem)),
             p50_p99(phase.operation(Operation::PutItem)),
             p50_p99(phase.operation(Operation::Query)),
+            phase
+                .cpu_micros_per_request()
+                .map_or_else(|| "-".into(), |c| format!("{c:.1}")),
             phase.completed(),
             phase.errors,
         );
@@ -257,6 +274,12 @@ fn render_level(out: &mut String, connections: usize, targets: &[TargetResult]) 
             target.name,
             ratio(phase.throughput(), baseline.throughput())
         );
+        if let (Some(mine), Some(theirs)) = (
+            phase.cpu_micros_per_request(),
+            baseline.cpu_micros_per_request(),
+        ) {
+            let _ = write!(line, ", server CPU per request {}", ratio(mine, theirs));
+        }
         for operation in Operation::ALL {
             let mine = phase.operation(operation).and_then(|h| micros(h.p99()));
             let theirs = baseline.operation(operation).and_then(|h| micros(h.p99()));
@@ -306,25 +329,32 @@ mod tests {
 
     #[test]
     fn ratios_are_against_the_first_target() {
+        let mut slow_phase = phase(16, 1.0, 1000, 100);
+        slow_phase.server_cpu_secs = Some(0.3);
         let slow = TargetResult {
             name: "slow".into(),
-            phases: vec![phase(16, 1.0, 1000, 100)],
+            phases: vec![slow_phase],
             ..TargetResult::default()
         };
+        let mut fast_phase = phase(16, 1.0, 250, 400);
+        fast_phase.server_cpu_secs = Some(0.6);
         let fast = TargetResult {
             name: "fast".into(),
-            phases: vec![phase(16, 1.0, 250, 400)],
+            phases: vec![fast_phase],
             ..TargetResult::default()
         };
         let report = render(&info(), &[slow, fast]);
         // 300 vs 1,200 requests per second.
         assert!(report.contains("| slow | 300 | 1.00× |"), "{report}");
+        // 0.3 s of server CPU over 300 requests, 0.6 s over 1,200.
+        assert!(report.contains("| 1000.0 | 300 | 0 |"), "{report}");
+        assert!(report.contains("| 500.0 | 1200 | 0 |"), "{report}");
         assert!(report.contains("| fast | 1200 | 4.00× |"), "{report}");
         assert!(report.contains("| 0.250 / 0.250 |"), "{report}");
         assert!(
             report.contains(
-                "- fast vs slow: throughput 4.00×, GetItem p99 0.25×, PutItem p99 0.25×, \
-                 Query p99 0.25×"
+                "- fast vs slow: throughput 4.00×, server CPU per request 0.50×, \
+                 GetItem p99 0.25×, PutItem p99 0.25×, Query p99 0.25×"
             ),
             "{report}"
         );

@@ -22,6 +22,7 @@ use dynaplay_sim::SimDuration;
 use serde_json::Value;
 
 use crate::client::{Answer, Connection};
+use crate::cpu;
 use crate::report::{PhaseResult, TargetResult};
 use crate::workload::{self, Mix, Operation, Shape, Stream};
 
@@ -30,15 +31,28 @@ use crate::workload::{self, Mix, Operation, Shape, Stream};
 pub struct Target {
     pub name: String,
     pub addr: SocketAddr,
+    /// The server's process, whose CPU time is then reported per request.
+    pub pid: Option<u32>,
 }
 
 impl Target {
-    /// Parses `name=host:port` or `name=http://host:port`. Only loopback addresses are
-    /// accepted: this tool sends load, and load goes nowhere but this machine.
+    /// Parses `name=host:port` or `name=http://host:port`, optionally followed by
+    /// `@pid`, the server's process id. Only loopback addresses are accepted: this tool
+    /// sends load, and load goes nowhere but this machine.
     pub fn parse(text: &str) -> Result<Target, String> {
         let (name, address) = text
             .split_once('=')
             .ok_or_else(|| format!("`{text}` is not name=host:port"))?;
+        let (address, pid) = match address.split_once('@') {
+            Some((address, pid)) => {
+                let pid = pid
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("`{pid}` is not a process id"))?;
+                (address, Some(pid))
+            }
+            None => (address, None),
+        };
         let address = address
             .trim()
             .trim_start_matches("http://")
@@ -58,6 +72,7 @@ impl Target {
         Ok(Target {
             name: name.to_string(),
             addr,
+            pid,
         })
     }
 }
@@ -119,14 +134,14 @@ pub async fn prepare(target: &Target, plan: &Plan) -> TargetResult {
         let connections = plan.connections.iter().copied().max().unwrap_or(1);
         // Phase label 0 is the warm-up; timed phases are labelled by their connections.
         let requests = Requests::new(plan, 0, connections);
-        let _ = phase(target.addr, &requests, plan.warmup).await;
+        let _ = phase(target, &requests, plan.warmup).await;
     }
     result
 }
 
 /// One timed phase of `requests` against a prepared target.
 pub async fn measure(target: &Target, plan: &Plan, requests: &Requests) -> PhaseResult {
-    phase(target.addr, requests, plan.duration).await
+    phase(target, requests, plan.duration).await
 }
 
 /// CreateTable, then DescribeTable until the table is ACTIVE.
@@ -273,8 +288,10 @@ impl Requests {
 
 /// One phase: every stream of `requests` on its own connection, until `duration` has
 /// passed or the streams are spent.
-async fn phase(addr: SocketAddr, requests: &Requests, duration: Duration) -> PhaseResult {
+async fn phase(target: &Target, requests: &Requests, duration: Duration) -> PhaseResult {
+    let addr = target.addr;
     let connections = requests.connections();
+    let cpu_before = target.pid.and_then(cpu::process_seconds);
     let started = Instant::now();
     let deadline = started + duration;
     let mut handles = Vec::with_capacity(connections);
@@ -321,6 +338,10 @@ async fn phase(addr: SocketAddr, requests: &Requests, duration: Duration) -> Pha
         }
     }
     total.elapsed_secs = started.elapsed().as_secs_f64();
+    let cpu_after = target.pid.and_then(cpu::process_seconds);
+    total.server_cpu_secs = cpu_before
+        .zip(cpu_after)
+        .map(|(before, after)| after - before);
     total
 }
 
@@ -333,6 +354,12 @@ mod tests {
         let target = Target::parse("dynaplay=127.0.0.1:8000").unwrap();
         assert_eq!(target.name, "dynaplay");
         assert_eq!(target.addr, "127.0.0.1:8000".parse().unwrap());
+        assert_eq!(target.pid, None);
+        assert_eq!(
+            Target::parse("d=127.0.0.1:8000@4242").unwrap().pid,
+            Some(4242)
+        );
+        assert!(Target::parse("d=127.0.0.1:8000@me").is_err());
         assert_eq!(
             Target::parse("x=http://[::1]:9/").unwrap().addr,
             "[::1]:9".parse().unwrap()

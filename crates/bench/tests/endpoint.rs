@@ -41,7 +41,8 @@ async fn a_run_against_dynaplay_measures_every_operation_without_errors() {
         preload_connections: 2,
         setup_timeout: Duration::from_secs(10),
     };
-    let target = Target::parse(&format!("dynaplay={addr}")).unwrap();
+    // The server runs in this process, so this process's CPU time is the server's.
+    let target = Target::parse(&format!("dynaplay={addr}@{}", std::process::id())).unwrap();
     let prepared = run::prepare(&target, &plan).await;
     assert_eq!(prepared.failure, None);
     assert_eq!(prepared.preload_items, 120);
@@ -59,6 +60,7 @@ async fn a_run_against_dynaplay_measures_every_operation_without_errors() {
         );
     }
     assert!(phase.throughput() > 0.0);
+    assert!(phase.server_cpu_secs.is_some_and(|s| s >= 0.0));
 
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();

@@ -24,12 +24,19 @@
 //! Run with `UPDATE_GOLDEN=1` to rewrite the outputs from what the model does now — then
 //! read the diff before committing it.
 
+// Test code: a broken expectation should stop the run loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::fmt::Write as _;
 use std::path::Path;
 
-use dynaplay_dynamo::physical::events::EventKind;
-use dynaplay_dynamo::physical::{DynamoService, Realism};
 use dynaplay_dynamo::Database;
+use dynaplay_dynamo::physical::{DynamoService, Realism};
 use dynaplay_sim::{FaultKind, FaultTarget, SimDuration, SimRng, SimTime};
 use serde_json::{Value, json};
 
@@ -40,7 +47,8 @@ struct Harness {
 }
 
 fn duration(text: &str) -> SimDuration {
-    text.parse().unwrap_or_else(|e| panic!("bad duration {text}: {e:?}"))
+    text.parse()
+        .unwrap_or_else(|e| panic!("bad duration {text}: {e:?}"))
 }
 
 fn summary(result: &Result<Value, dynaplay_dynamo::DynamoError>) -> String {
@@ -55,11 +63,16 @@ impl Harness {
         let mut service = DynamoService::new(Database::default(), SimRng::seed_from(1));
         service.set_realism(Realism::ALL);
         service.set_event_capacity(1_000_000);
-        Harness { service, now: SimTime::ZERO, seen: 0 }
+        Harness {
+            service,
+            now: SimTime::ZERO,
+            seen: 0,
+        }
     }
 
     fn run(&mut self, operation: &str, request: Value) -> dynaplay_dynamo::physical::Outcome {
-        self.service.execute(operation, &request, "script", self.now)
+        self.service
+            .execute(operation, &request, "script", self.now)
     }
 
     fn command(&mut self, line: &str) -> String {
@@ -69,8 +82,14 @@ impl Harness {
         match arg(0) {
             "realism" => self.service.set_realism(match arg(1) {
                 "off" => Realism::OFF,
-                "throttle" => Realism { throttle: true, ..Realism::OFF },
-                "stale" => Realism { stale_reads: true, ..Realism::OFF },
+                "throttle" => Realism {
+                    throttle: true,
+                    ..Realism::OFF
+                },
+                "stale" => Realism {
+                    stale_reads: true,
+                    ..Realism::OFF
+                },
                 _ => Realism::ALL,
             }),
             "adaptive" => {
@@ -106,7 +125,7 @@ impl Harness {
                 out += &self.partitions(arg(1));
             }
             "advance" => {
-                self.now = self.now + duration(arg(1));
+                self.now += duration(arg(1));
                 self.service.advance_to(self.now);
             }
             "load" => out += &self.load(&words),
@@ -130,7 +149,12 @@ impl Harness {
                 let snapshot = self.service.table_snapshot(arg(1)).unwrap();
                 let id: u32 = arg(2).trim_start_matches('p').parse().unwrap();
                 let partition = snapshot.partitions.iter().find(|p| p.id == id).unwrap();
-                writeln!(out, "committed {} leader {:?} term {}", partition.committed_lsn, partition.leader, partition.term).unwrap();
+                writeln!(
+                    out,
+                    "committed {} leader {:?} term {}",
+                    partition.committed_lsn, partition.leader, partition.term
+                )
+                .unwrap();
                 for r in &partition.replicas {
                     writeln!(
                         out,
@@ -152,7 +176,9 @@ impl Harness {
                     "partition" => FaultKind::Partition,
                     "zone-outage" => FaultKind::ZoneOutage,
                     "kill" => FaultKind::Kill,
-                    slow => FaultKind::Slow { factor: slow.trim_start_matches("slow:").parse().unwrap() },
+                    slow => FaultKind::Slow {
+                        factor: slow.trim_start_matches("slow:").parse().unwrap(),
+                    },
                 };
                 let target = FaultTarget::new(arg(2)).unwrap();
                 if let Err(err) = self.service.inject(&target, kind) {
@@ -171,7 +197,13 @@ impl Harness {
                     if kinds.contains(&kind.as_str()) {
                         let mut fields = value.as_object().unwrap().clone();
                         fields.remove("type");
-                        writeln!(out, "{} {kind} {}", event.at.compact(), Value::Object(fields)).unwrap();
+                        writeln!(
+                            out,
+                            "{} {kind} {}",
+                            event.at.compact(),
+                            Value::Object(fields)
+                        )
+                        .unwrap();
                     }
                 }
                 self.seen = self.service.events().last_seq();
@@ -185,7 +217,11 @@ impl Harness {
         let arg = |i: usize| words.get(i).copied().unwrap_or_default();
         let option = |name: &str| {
             let options = words.get(5..).unwrap_or_default();
-            options.iter().position(|w| *w == name).and_then(|i| options.get(i + 1)).copied()
+            options
+                .iter()
+                .position(|w| *w == name)
+                .and_then(|i| options.get(i + 1))
+                .copied()
         };
         let table = arg(1);
         let kind = arg(2);
@@ -201,7 +237,11 @@ impl Harness {
         let start = self.now;
         for i in 0..count {
             self.now = start + gap.saturating_mul(i);
-            let key = if rng.chance(hot) { "key-hot".to_string() } else { format!("key-{}", rng.range_u64(0..keys).unwrap()) };
+            let key = if rng.chance(hot) {
+                "key-hot".to_string()
+            } else {
+                format!("key-{}", rng.range_u64(0..keys).unwrap())
+            };
             let outcome = match kind {
                 "write" => self.run(
                     "PutItem",
@@ -235,14 +275,24 @@ impl Harness {
             snapshot.partitions.len()
         );
         for p in &snapshot.partitions {
-            let lane = |l: &dynaplay_dynamo::physical::snapshot::LaneSnapshot| match (l.share, l.burst_balance) {
+            let lane = |l: &dynaplay_dynamo::physical::snapshot::LaneSnapshot| match (
+                l.share,
+                l.burst_balance,
+            ) {
                 (Some(share), Some(burst)) => format!(
                     "{share}/s burst {:.0} served {} throttled {} borrowed {:.0}",
                     burst, l.served, l.throttled, l.borrowed
                 ),
-                _ => format!("ceiling {}/s served {} throttled {}", l.ceiling, l.served, l.throttled),
+                _ => format!(
+                    "ceiling {}/s served {} throttled {}",
+                    l.ceiling, l.served, l.throttled
+                ),
             };
-            let split = p.split.as_ref().map(|s| format!(" splitting ({:?})", s.reason)).unwrap_or_default();
+            let split = p
+                .split
+                .as_ref()
+                .map(|s| format!(" splitting ({:?})", s.reason))
+                .unwrap_or_default();
             writeln!(
                 out,
                 "p{} [{:.4}..{:.4}] items {} | read {} | write {}{split}",
@@ -280,7 +330,10 @@ fn run_script(path: &Path) -> String {
 #[test]
 fn physical_golden_scripts() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/physical");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
     assert!(!paths.is_empty());
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
@@ -294,5 +347,9 @@ fn physical_golden_scripts() {
             failures.push(format!("{}:\n{actual}", path.display()));
         }
     }
-    assert!(failures.is_empty(), "golden scripts differ (UPDATE_GOLDEN=1 rewrites):\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden scripts differ (UPDATE_GOLDEN=1 rewrites):\n{}",
+        failures.join("\n")
+    );
 }

@@ -326,7 +326,7 @@ mod tests {
 
     #[test]
     fn types_order_before_values_and_strings_by_bytes() {
-        let mut v = vec![
+        let mut v = [
             Datum::from("b"),
             Datum::Int(3),
             Datum::Null,

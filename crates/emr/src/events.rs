@@ -122,9 +122,10 @@ pub enum EventKind {
         node: String,
         reason: String,
     },
-    MapOutputLost {
+    /// Completed maps whose output went with a node: they run again.
+    MapOutputsLost {
         job: JobId,
-        task: TaskRef,
+        tasks: Vec<TaskRef>,
         node: String,
     },
     NodeBlacklisted {
@@ -240,8 +241,15 @@ impl fmt::Display for EventKind {
                 node,
                 reason,
             } => write!(f, "{job} {task}_{attempt} killed on {node}: {reason}"),
-            EventKind::MapOutputLost { job, task, node } => {
-                write!(f, "{job} {task} output lost with {node}: re-run")
+            EventKind::MapOutputsLost { job, tasks, node } => {
+                let shown: Vec<String> = tasks.iter().take(6).map(|t| t.to_string()).collect();
+                let more = if tasks.len() > 6 { ", …" } else { "" };
+                write!(
+                    f,
+                    "{job} {} completed map outputs lost with {node} ({}{more}): re-run",
+                    tasks.len(),
+                    shown.join(", ")
+                )
             }
             EventKind::NodeBlacklisted {
                 job,

@@ -103,7 +103,7 @@ impl Default for PresetOptions {
 
 /// When the paper's workers die by default: "several minutes into the computation",
 /// while the map phase is still going.
-pub const DEFAULT_KILL_AT_SECS: u64 = 120;
+pub const DEFAULT_KILL_AT_SECS: u64 = 150;
 
 /// The numbers taken from the paper, with where each comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,6 +128,9 @@ pub struct Calibration {
     pub sort_reduce_sort_secs_per_mb: f64,
     /// A reduce's replicated write to GFS, MB/s: 2–4 GB/s of output from ~3,500 reduces.
     pub reduce_write_mbps: f64,
+    /// How long the master takes to mark a silent worker failed (it "pings every worker
+    /// periodically"; the paper gives no figure).
+    pub worker_failure_detection: SimDuration,
     pub health: HealthModel,
 }
 
@@ -135,13 +138,14 @@ impl Default for Calibration {
     fn default() -> Self {
         Calibration {
             core_network_mbps: 12_500.0,
-            per_input_file: SimDuration::from_millis(55),
-            program_push_batch: 32,
+            per_input_file: SimDuration::from_millis(62),
+            program_push_batch: 36,
             program_push_interval: SimDuration::from_secs(1),
-            grep_map_cpu_secs_per_mb: 0.155,
+            grep_map_cpu_secs_per_mb: 0.13,
             sort_map_cpu_secs_per_mb: 0.1,
             sort_reduce_sort_secs_per_mb: 0.2,
-            reduce_write_mbps: 0.85,
+            reduce_write_mbps: 0.9,
+            worker_failure_detection: SimDuration::from_secs(50),
             health: HealthModel {
                 jitter_sigma: 0.04,
                 degraded_fraction: 0.003,
@@ -221,7 +225,7 @@ pub fn build(preset: Preset, options: &PresetOptions, cal: &Calibration) -> Resu
         provisioning: SimDuration::ZERO,
         bootstrap: SimDuration::ZERO,
         termination: SimDuration::ZERO,
-        worker_failure_detection: SimDuration::from_secs(5),
+        worker_failure_detection: cal.worker_failure_detection,
         ..ClusterConfig::default()
     };
     let mut cluster = Cluster::new(config)?;

@@ -118,8 +118,23 @@ impl RateSeries {
     }
 
     /// The humps of the curve: maximal runs of buckets above `threshold` MB/s (of the
-    /// smoothed curve), each given as `(start, end, peak)` in seconds and MB/s.
-    pub fn humps(&self, window: usize, threshold: f64) -> Vec<(f64, f64, f64)> {
+    /// smoothed curve), each given as `(start, end, peak)` in seconds and MB/s. Runs
+    /// separated by a lull shorter than `min_gap` seconds count as one hump.
+    pub fn humps(&self, window: usize, threshold: f64, min_gap: f64) -> Vec<(f64, f64, f64)> {
+        let mut merged: Vec<(f64, f64, f64)> = Vec::new();
+        for h in self.runs_above(window, threshold) {
+            match merged.last_mut() {
+                Some(last) if h.0 - last.1 < min_gap => {
+                    last.1 = h.1;
+                    last.2 = last.2.max(h.2);
+                }
+                _ => merged.push(h),
+            }
+        }
+        merged
+    }
+
+    fn runs_above(&self, window: usize, threshold: f64) -> Vec<(f64, f64, f64)> {
         let secs = self.bucket_micros as f64 / 1e6;
         let mut humps = Vec::new();
         let mut current: Option<(usize, f64)> = None;
@@ -174,7 +189,9 @@ mod tests {
         let mut series = RateSeries::new(SimDuration::from_secs(1));
         series.add_flow(s(0), s(3), 30e6);
         series.add_flow(s(6), s(8), 10e6);
-        let humps = series.humps(1, 1.0);
+        let humps = series.humps(1, 1.0, 0.0);
         assert_eq!(humps, vec![(0.0, 3.0, 10.0), (6.0, 8.0, 5.0)]);
+        // A short lull does not split a hump.
+        assert_eq!(series.humps(1, 1.0, 5.0), vec![(0.0, 8.0, 10.0)]);
     }
 }

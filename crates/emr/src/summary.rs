@@ -43,6 +43,8 @@ pub struct JobSummary {
 
 /// Window (in buckets) of the moving average the peaks and humps are read from.
 pub const SMOOTHING: usize = 5;
+/// Runs of shuffle separated by less than this many seconds of quiet are one hump.
+pub const HUMP_GAP_SECS: f64 = 30.0;
 
 impl JobSummary {
     pub fn of(job: &JobRun, now: dynaplay_sim::SimTime) -> JobSummary {
@@ -59,7 +61,7 @@ impl JobSummary {
         let shuffle_peak = peak(&job.shuffle_rate);
         let humps = job
             .shuffle_rate
-            .humps(SMOOTHING, shuffle_peak * 0.05)
+            .humps(SMOOTHING, shuffle_peak * 0.05, HUMP_GAP_SECS)
             .into_iter()
             .filter(|h| h.2 >= shuffle_peak * 0.1)
             .count();

@@ -131,7 +131,11 @@ impl Shared {
 
     /// [`Shared::execute`] through the DAX cluster: the reply, and how long the client
     /// should wait for it (DAX's sampled latency when latency is realistic, else zero).
-    fn execute_dax(&self, operation: &str, body: &serde_json::Value) -> (Reply, std::time::Duration) {
+    fn execute_dax(
+        &self,
+        operation: &str,
+        body: &serde_json::Value,
+    ) -> (Reply, std::time::Duration) {
         let elapsed = self.started.elapsed();
         let now = SimTime::ZERO
             + SimDuration::from_micros(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
@@ -185,26 +189,30 @@ async fn handle_dax(
         return (StatusCode::OK, "healthy: dax.us-east-1.amazonaws.com ").into_response();
     }
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
-    let (reply, latency) = match protocol::admit(target, &body) {
+    let reply = match protocol::admit(target, &body) {
         _ if method != Method::POST => {
-            let err = DynamoError::new(ErrorKind::UnknownOperation, "");
-            (Reply::error(&err), std::time::Duration::ZERO)
+            Reply::error(&DynamoError::new(ErrorKind::UnknownOperation, ""))
         }
-        Admission::Reject(err) => (Reply::error(&err), std::time::Duration::ZERO),
+        Admission::Reject(err) => Reply::error(&err),
         Admission::Execute { operation, body } => {
             let shared = Arc::clone(&shared);
-            tokio::task::spawn_blocking(move || shared.execute_dax(&operation, &body))
-                .await
-                .unwrap_or_else(|_| {
-                    let err =
-                        DynamoError::new(ErrorKind::InternalServerError, "Internal server error");
-                    (Reply::error(&err), std::time::Duration::ZERO)
-                })
+            tokio::task::spawn_blocking(move || {
+                let (reply, latency) = shared.execute_dax(&operation, &body);
+                // Waited out on this thread (the world is no longer held), not on tokio's
+                // timer: its millisecond ticks would stretch a DAX hit's couple of hundred
+                // microseconds to a millisecond or two.
+                if !latency.is_zero() {
+                    std::thread::sleep(latency);
+                }
+                reply
+            })
+            .await
+            .unwrap_or_else(|_| {
+                let err = DynamoError::new(ErrorKind::InternalServerError, "Internal server error");
+                Reply::error(&err)
+            })
         }
     };
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
     respond(reply, &request_id)
 }
 

@@ -18,6 +18,6 @@ impl Clock {
     }
 
     pub fn advance(&mut self, by: SimDuration) {
-        self.now = self.now + by;
+        self.now += by;
     }
 }

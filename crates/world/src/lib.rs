@@ -91,7 +91,12 @@ impl World {
     /// scheduled faults and generated traffic on the way.
     pub fn advance(&mut self, by: SimDuration) {
         let until = self.now() + by;
-        while let Some(at) = self.traffic.as_ref().map(Traffic::next_at).filter(|at| *at <= until) {
+        while let Some(at) = self
+            .traffic
+            .as_ref()
+            .map(Traffic::next_at)
+            .filter(|at| *at <= until)
+        {
             if at > self.now() {
                 self.clock.advance(at - self.now());
             }
@@ -110,7 +115,9 @@ impl World {
         let stats = &mut traffic.stats;
         match &outcome.result {
             Ok(_) => stats.ok += 1,
-            Err(err) if err.kind.retryable() && err.kind.http_status() == 400 => stats.throttled += 1,
+            Err(err) if err.kind.retryable() && err.kind.http_status() == 400 => {
+                stats.throttled += 1
+            }
             Err(_) => stats.failed += 1,
         }
         if outcome.stale {

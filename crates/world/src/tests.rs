@@ -37,9 +37,18 @@ fn create(world: &mut World, name: &str, billing: Value) {
 #[test]
 fn generated_traffic_runs_on_simulated_time_and_shows_in_the_snapshot() {
     let mut world = World::new(5);
-    create(&mut world, "orders", json!({"BillingMode": "PAY_PER_REQUEST"}));
+    create(
+        &mut world,
+        "orders",
+        json!({"BillingMode": "PAY_PER_REQUEST"}),
+    );
     world
-        .start_traffic(TrafficSpec { table: "orders".into(), rate: 500.0, read_fraction: 0.5, ..TrafficSpec::default() })
+        .start_traffic(TrafficSpec {
+            table: "orders".into(),
+            rate: 500.0,
+            read_fraction: 0.5,
+            ..TrafficSpec::default()
+        })
         .unwrap();
     world.advance(SimDuration::from_secs(2));
     let (_, stats) = world.traffic().unwrap();
@@ -78,38 +87,37 @@ fn a_hot_key_throttles_only_with_realism() {
             .unwrap();
         world.advance(SimDuration::from_secs(3));
         let (_, stats) = world.traffic().unwrap();
-        assert_eq!(stats.throttled > 0, expect_throttles, "{realism:?}: {stats:?}");
+        assert_eq!(
+            stats.throttled > 0,
+            expect_throttles,
+            "{realism:?}: {stats:?}"
+        );
     }
 }
 
 #[test]
 fn faults_are_commands_with_errors_for_unknown_targets() {
     let mut world = World::with_realism(1, Realism::ALL);
-    create(&mut world, "orders", json!({"BillingMode": "PAY_PER_REQUEST"}));
-    assert!(world.inject_fault("replica:nope/p0/r0", FaultKind::Crash).is_err());
+    create(
+        &mut world,
+        "orders",
+        json!({"BillingMode": "PAY_PER_REQUEST"}),
+    );
+    assert!(
+        world
+            .inject_fault("replica:nope/p0/r0", FaultKind::Crash)
+            .is_err()
+    );
     assert!(world.inject_fault("bogus", FaultKind::Crash).is_err());
-    world.inject_fault("leader:orders/p0", FaultKind::Crash).unwrap();
+    world
+        .inject_fault("leader:orders/p0", FaultKind::Crash)
+        .unwrap();
     assert_eq!(world.snapshot().tables[0].partitions[0].leader, None);
     world.advance(SimDuration::from_secs(3));
-    assert!(world.snapshot().tables[0].partitions[0].leader.is_some(), "elected after the lease");
+    assert!(
+        world.snapshot().tables[0].partitions[0].leader.is_some(),
+        "elected after the lease"
+    );
     assert!(world.heal_fault("leader:orders/p0"));
     assert!(!world.heal_fault("leader:orders/p0"));
-}
-
-#[test]
-fn debug_burst() {
-    let mut world = World::with_realism(1, Realism::ALL);
-    world.advance(SimDuration::from_millis(700));
-    create(&mut world, "orders", json!({"ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}));
-    world.advance(SimDuration::from_millis(700));
-    let mut errors = 0;
-    for i in 0..60 {
-        let r = world.execute("PutItem", &json!({"TableName": "orders", "Item": {"pk": {"S": format!("k{i}")}, "pad": {"S": "x".repeat(900)}}}));
-        if r.is_err() { errors += 1; }
-        world.advance(SimDuration::from_millis(5));
-    }
-    let snap = world.snapshot();
-    println!("{}", serde_json::to_string_pretty(&snap.tables[0].partitions[0].write).unwrap());
-    println!("{:?}", world.dynamo().table("orders").unwrap().def.billing);
-    assert!(errors > 0);
 }

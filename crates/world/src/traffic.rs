@@ -122,9 +122,14 @@ impl Traffic {
         now: SimTime,
     ) -> Result<Traffic, TrafficError> {
         if !(spec.rate.is_finite() && spec.rate > 0.0 && spec.rate <= 10_000_000.0) {
-            return Err(TrafficError("rate must be above 0 and at most 10,000,000 per second".into()));
+            return Err(TrafficError(
+                "rate must be above 0 and at most 10,000,000 per second".into(),
+            ));
         }
-        for (name, share) in [("read_fraction", spec.read_fraction), ("consistent_fraction", spec.consistent_fraction)] {
+        for (name, share) in [
+            ("read_fraction", spec.read_fraction),
+            ("consistent_fraction", spec.consistent_fraction),
+        ] {
             if !(0.0..=1.0).contains(&share) {
                 return Err(TrafficError(format!("{name} must be between 0 and 1")));
             }
@@ -132,13 +137,19 @@ impl Traffic {
         if let KeySkew::HotKey { share } = spec.skew
             && !(0.0..=1.0).contains(&share)
         {
-            return Err(TrafficError("the hot key's share must be between 0 and 1".into()));
+            return Err(TrafficError(
+                "the hot key's share must be between 0 and 1".into(),
+            ));
         }
         if schema.hash.scalar_type == ScalarType::B {
-            return Err(TrafficError("the generator draws string or number partition keys, not binary".into()));
+            return Err(TrafficError(
+                "the generator draws string or number partition keys, not binary".into(),
+            ));
         }
         if spec.keys == 0 || spec.keys > MAX_KEYS {
-            return Err(TrafficError(format!("keys must be between 1 and {MAX_KEYS}")));
+            return Err(TrafficError(format!(
+                "keys must be between 1 and {MAX_KEYS}"
+            )));
         }
         let zipf = if spec.skew == KeySkew::Zipf {
             let mut total = 0.0;
@@ -156,16 +167,25 @@ impl Traffic {
             Vec::new()
         };
         let mut key = serde_json::Map::new();
-        key.insert(schema.hash.name.clone(), key_value(schema.hash.scalar_type, 0));
+        key.insert(
+            schema.hash.name.clone(),
+            key_value(schema.hash.scalar_type, 0),
+        );
         if let Some(range) = &schema.range {
             key.insert(range.name.clone(), key_value(range.scalar_type, 0));
         }
         let mut item = key.clone();
-        item.insert("payload".into(), json!({ "S": "x".repeat(spec.item_bytes as usize) }));
+        item.insert(
+            "payload".into(),
+            json!({ "S": "x".repeat(spec.item_bytes as usize) }),
+        );
         let get = json!({"TableName": spec.table, "Key": key, "ReturnConsumedCapacity": "INDEXES"});
-        let mut get_consistent = get.clone();
-        get_consistent["ConsistentRead"] = json!(true);
-        let put = json!({"TableName": spec.table, "Item": item, "ReturnConsumedCapacity": "INDEXES"});
+        let get_consistent = json!({
+            "TableName": spec.table, "Key": key, "ConsistentRead": true,
+            "ReturnConsumedCapacity": "INDEXES",
+        });
+        let put =
+            json!({"TableName": spec.table, "Item": item, "ReturnConsumedCapacity": "INDEXES"});
         let mean = SimDuration::from_secs_f64(1.0 / spec.rate).max(SimDuration::from_micros(1));
         let arrivals = LatencyDistribution::exponential(mean);
         let first = arrivals.sample(&mut rng);
@@ -195,7 +215,9 @@ impl Traffic {
             KeySkew::Uniform => self.rng.range_u64(0..keys).unwrap_or(0),
             KeySkew::Zipf => {
                 let u = self.rng.next_f64();
-                self.zipf.partition_point(|p| *p < u).min(self.zipf.len().saturating_sub(1)) as u64
+                self.zipf
+                    .partition_point(|p| *p < u)
+                    .min(self.zipf.len().saturating_sub(1)) as u64
             }
             KeySkew::HotKey { share } => {
                 if self.rng.chance(share) {
@@ -239,14 +261,23 @@ mod tests {
 
     fn schema() -> KeySchema {
         KeySchema {
-            hash: KeyAttribute { name: "pk".into(), scalar_type: ScalarType::S },
+            hash: KeyAttribute {
+                name: "pk".into(),
+                scalar_type: ScalarType::S,
+            },
             range: None,
         }
     }
 
     fn keys_drawn(skew: KeySkew) -> Vec<u64> {
-        let spec = TrafficSpec { table: "t".into(), keys: 100, skew, ..TrafficSpec::default() };
-        let mut traffic = Traffic::new(spec, &schema(), SimRng::seed_from(3), SimTime::ZERO).unwrap();
+        let spec = TrafficSpec {
+            table: "t".into(),
+            keys: 100,
+            skew,
+            ..TrafficSpec::default()
+        };
+        let mut traffic =
+            Traffic::new(spec, &schema(), SimRng::seed_from(3), SimTime::ZERO).unwrap();
         (0..2_000).map(|_| traffic.pick_key()).collect()
     }
 
@@ -264,25 +295,51 @@ mod tests {
 
     #[test]
     fn requests_name_the_drawn_key_and_arrive_at_the_rate() {
-        let spec = TrafficSpec { table: "t".into(), rate: 1_000.0, read_fraction: 0.0, ..TrafficSpec::default() };
-        let mut traffic = Traffic::new(spec, &schema(), SimRng::seed_from(1), SimTime::ZERO).unwrap();
+        let spec = TrafficSpec {
+            table: "t".into(),
+            rate: 1_000.0,
+            read_fraction: 0.0,
+            ..TrafficSpec::default()
+        };
+        let mut traffic =
+            Traffic::new(spec, &schema(), SimRng::seed_from(1), SimTime::ZERO).unwrap();
         let (operation, body) = traffic.next_request();
         assert_eq!(operation, "PutItem");
-        assert!(body["Item"]["pk"]["S"].as_str().unwrap().starts_with("key-"));
+        assert!(
+            body["Item"]["pk"]["S"]
+                .as_str()
+                .unwrap()
+                .starts_with("key-")
+        );
         for _ in 0..999 {
             traffic.next_request();
         }
         let secs = traffic.next_at().as_secs_f64();
-        assert!((0.9..1.1).contains(&secs), "1,000 arrivals at 1,000/s take about 1 s: {secs}");
+        assert!(
+            (0.9..1.1).contains(&secs),
+            "1,000 arrivals at 1,000/s take about 1 s: {secs}"
+        );
     }
 
     #[test]
     fn nonsense_specs_are_refused() {
         for spec in [
-            TrafficSpec { rate: 0.0, ..TrafficSpec::default() },
-            TrafficSpec { read_fraction: 1.5, ..TrafficSpec::default() },
-            TrafficSpec { keys: 0, ..TrafficSpec::default() },
-            TrafficSpec { skew: KeySkew::HotKey { share: -1.0 }, ..TrafficSpec::default() },
+            TrafficSpec {
+                rate: 0.0,
+                ..TrafficSpec::default()
+            },
+            TrafficSpec {
+                read_fraction: 1.5,
+                ..TrafficSpec::default()
+            },
+            TrafficSpec {
+                keys: 0,
+                ..TrafficSpec::default()
+            },
+            TrafficSpec {
+                skew: KeySkew::HotKey { share: -1.0 },
+                ..TrafficSpec::default()
+            },
         ] {
             assert!(Traffic::new(spec, &schema(), SimRng::seed_from(1), SimTime::ZERO).is_err());
         }

@@ -5,8 +5,12 @@
 //! simulation.
 
 mod console;
+pub mod consistency;
+pub mod dax;
+pub mod emr;
 mod fields;
 mod outcome;
+pub mod partitions;
 mod pending;
 mod tables;
 
@@ -42,26 +46,25 @@ pub fn view_body(props: &ViewBodyProps) -> Html {
                 <ConsoleView dispatcher={state.dispatcher()} history={state.console.clone()} />
             };
         }
-        View::Partitions => (
-            "where each item physically lives: the key space cut into partitions, their \
-             capacity and throttling, and each partition's three replicas.",
-            "the partition and replication model",
-        ),
-        View::Consistency => (
-            "a timeline of reads and writes with every stale eventually consistent read \
-             flagged and linked to the write it missed.",
-            "the replication model",
-        ),
-        View::Dax => (
-            "a DAX cluster's item and query caches, hits and misses, and the stale answers a \
-             write-through cache can give.",
-            "the DAX cache model",
-        ),
-        View::Emr => (
-            "an EMR cluster running a MapReduce job across primary, core and task nodes, and \
-             what a node failure does to it.",
-            "the EMR engine",
-        ),
+        View::Partitions => {
+            return html! { <partitions::PartitionsView state={state.clone()} /> };
+        }
+        View::Consistency => {
+            return html! { <consistency::ConsistencyView state={state.clone()} /> };
+        }
+        View::Dax => return dax::dax_view(state),
+        View::Emr => {
+            let tables: Vec<String> = state
+                .world
+                .try_borrow()
+                .map(|world| world.dynamo().table_names().map(str::to_string).collect())
+                .unwrap_or_default();
+            return html! {
+                <emr::EmrView dispatcher={state.dispatcher()} emr={state.emr.clone()}
+                    theme={state.theme.effective(state.system_dark)} playing={state.playing}
+                    now={state.now()} {tables} />
+            };
+        }
         View::Lessons => (
             "guided lessons that walk through each of the other views.",
             "the lessons",

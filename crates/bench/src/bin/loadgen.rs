@@ -131,10 +131,12 @@ mod native {
                         continue;
                     }
                     let phase = runtime.block_on(run::measure(target, &plan, requests));
+                    let cpu = phase
+                        .cpu_micros_per_request()
+                        .map_or_else(String::new, |c| format!(", server CPU {c:.1} µs/request"));
                     eprintln!(
-                        "loadgen: round {round}/{rounds}, {} connections, {}: {:.0} requests/s, \
-                         {} errors",
-                        connections,
+                        "loadgen: round {round}/{rounds}, {connections} connections, {}: \
+                         {:.0} requests/s{cpu}, {} errors",
                         target.name,
                         phase.throughput(),
                         phase.errors

@@ -14,7 +14,7 @@
 //! The replacement starts empty. An overloaded node refuses requests with
 //! `ThrottlingException` (see [`crate::dax::throttle`]).
 //!
-//! Time only moves when the cluster is told: [`DaxCluster::advance_to`] brings nodes up,
+//! Time only moves when the cluster is told: `DaxCluster::advance_to` brings nodes up,
 //! delivers replicated updates in time order and drops expired entries. Every request
 //! advances the cluster to its own time first, so a cluster left idle and then asked is
 //! exactly as if it had been ticking all along.
@@ -50,6 +50,9 @@ pub const CLUSTER_DELETION_TIME: SimDuration = SimDuration::from_secs(30);
 pub const RECENT_REQUESTS: usize = 64;
 /// The port DAX clusters listen on.
 pub const DAX_PORT: u16 = 8111;
+/// How often requests sweep expired entries out. Lookups never serve an expired entry
+/// whatever the sweep, so this only bounds how long dead entries occupy memory.
+const SWEEP_INTERVAL: SimDuration = SimDuration::from_secs(1);
 
 /// What to build: the knobs of `CreateCluster`, plus two of Dynaplay's own.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +183,7 @@ pub struct DaxCluster {
     cache_memory_bytes: u64,
     requests_per_second: u64,
     pub(crate) replication: EventQueue<Replication>,
+    next_sweep: SimTime,
     recent: VecDeque<DaxRequest>,
     requests: u64,
     /// Latencies of successful reads through this cluster.
@@ -229,6 +233,7 @@ impl DaxCluster {
                 .node_requests_per_second
                 .unwrap_or(node_type.requests_per_second),
             replication: EventQueue::new(),
+            next_sweep: now,
             recent: VecDeque::new(),
             requests: 0,
             read_latency: Histogram::new(),
@@ -370,8 +375,10 @@ impl DaxCluster {
     }
 
     /// Moves the cluster's own time to `now`: nodes whose time has come are back, cache
-    /// updates due by then are applied in time order, expired entries are dropped.
-    pub(crate) fn advance_to(&mut self, now: SimTime, params: &ParameterGroup) {
+    /// updates due by then are applied in time order, and expired entries are dropped —
+    /// always with `sweep`, else at most once per [`SWEEP_INTERVAL`] (a sweep visits every
+    /// entry, too much to do on every request).
+    pub(crate) fn advance_to(&mut self, now: SimTime, params: &ParameterGroup, sweep: bool) {
         loop {
             let next_ready = self
                 .nodes
@@ -404,6 +411,10 @@ impl DaxCluster {
         {
             self.status = ClusterStatus::Available;
         }
+        if !sweep && now < self.next_sweep {
+            return;
+        }
+        self.next_sweep = now + SWEEP_INTERVAL;
         let item_expiry = params.item_expiry();
         let query_ttl = params.query_ttl();
         for node in &mut self.nodes {
@@ -545,7 +556,7 @@ impl DaxCluster {
         request: &Value,
         env: &mut Env<'_, B>,
     ) -> DaxOutcome {
-        self.advance_to(env.now, env.params);
+        self.advance_to(env.now, env.params, false);
         let class = classify(operation, request);
         let chosen = if self.status == ClusterStatus::Deleting {
             None
@@ -739,6 +750,94 @@ mod tests {
             classify("DescribeTable", &json!({})),
             Class::PassThrough(PassThrough::NotCacheable)
         );
+    }
+
+    mod routing {
+        use dynaplay_sim::SimTime;
+        use serde_json::json;
+
+        use crate::dax::backend::Backend;
+        use crate::dax::cluster::ClusterSpec;
+        use crate::dax::outcome::Route;
+        use crate::dax::service::DaxService;
+        use crate::db::Database;
+
+        fn world(seed: u64) -> (DaxService, Database) {
+            let mut db = Database::default();
+            db.call(
+                "CreateTable",
+                &json!({"TableName": "users", "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}),
+                SimTime::ZERO,
+            )
+            .result
+            .unwrap();
+            let mut dax = DaxService::new(seed);
+            dax.provision(&ClusterSpec::new("c"), SimTime::ZERO)
+                .unwrap();
+            (dax, db)
+        }
+
+        fn reader_counts(dax: &mut DaxService, db: &mut Database, reads: u64) -> Vec<usize> {
+            let get = json!({"TableName": "users", "Key": {"id": {"S": "x"}}});
+            let mut counts = vec![0; 3];
+            for n in 0..reads {
+                let outcome = dax.execute("c", "GetItem", &get, db, SimTime::from_millis(n));
+                let node = outcome.request.node.unwrap();
+                let index = ["c-a", "c-b", "c-c"]
+                    .iter()
+                    .position(|id| *id == node)
+                    .unwrap();
+                counts[index] += 1;
+            }
+            counts
+        }
+
+        #[test]
+        fn reads_spread_over_every_available_node_the_same_way_for_a_seed() {
+            let (mut dax, mut db) = world(9);
+            let counts = reader_counts(&mut dax, &mut db, 600);
+            assert!(counts.iter().all(|&c| c > 150), "{counts:?}");
+            let (mut again, mut db) = world(9);
+            assert_eq!(reader_counts(&mut again, &mut db, 600), counts);
+        }
+
+        #[test]
+        fn a_failed_node_takes_no_requests_and_its_primary_role_moves_on() {
+            let (mut dax, mut db) = world(9);
+            dax.fail_node("c", "c-a", SimTime::ZERO).unwrap();
+            let counts = reader_counts(&mut dax, &mut db, 300);
+            assert_eq!(counts[0], 0);
+            let put = json!({"TableName": "users", "Item": {"id": {"S": "y"}}});
+            let write = dax.execute("c", "PutItem", &put, &mut db, SimTime::from_secs(1));
+            assert_eq!(write.request.route, Route::WriteThrough);
+            assert_eq!(write.request.node.as_deref(), Some("c-b"));
+            assert!(write.request.primary);
+        }
+
+        #[test]
+        fn an_update_reaches_the_other_nodes_after_the_replication_lag() {
+            let (mut dax, mut db) = world(2);
+            let put = json!({"TableName": "users", "Item": {"id": {"S": "y"}}});
+            dax.execute("c", "PutItem", &put, &mut db, SimTime::ZERO);
+            let cluster = dax.cluster("c").unwrap();
+            let cached: Vec<usize> = cluster
+                .nodes()
+                .iter()
+                .map(|n| n.item_cache().len())
+                .collect();
+            assert_eq!(cached, [1, 0, 0], "only the primary has it at once");
+            assert_eq!(cluster.pending_replications(), 2);
+            dax.advance_to(SimTime::from_secs(5));
+            let cluster = dax.cluster("c").unwrap();
+            let cached: Vec<usize> = cluster
+                .nodes()
+                .iter()
+                .map(|n| n.item_cache().len())
+                .collect();
+            assert_eq!(cached, [1, 1, 1]);
+        }
     }
 
     #[test]

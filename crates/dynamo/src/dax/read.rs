@@ -238,7 +238,7 @@ impl DaxCluster {
                         return Handled {
                             result: Err(error),
                             route: Route::CacheMiss,
-                            touches: Vec::new(),
+                            touches: vec![unfilled(CacheKind::Item, &key.table, &key.key)],
                             dynamodb: Some(reply.latency),
                         };
                     }
@@ -349,10 +349,22 @@ impl DaxCluster {
             let response = match reply.result {
                 Ok(response) => response,
                 Err(error) => {
+                    let touches = wanted
+                        .iter()
+                        .map(|w| match &w.found {
+                            Some(found) => CacheTouch {
+                                touch: Touch::Hit,
+                                negative: found.value.is_none(),
+                                age: Some(found.age),
+                                ..unfilled(CacheKind::Item, &w.table, &w.key.key)
+                            },
+                            None => unfilled(CacheKind::Item, &w.table, &w.key.key),
+                        })
+                        .collect();
                     return Ok(Handled {
                         result: Err(error),
                         route: Route::CacheMiss,
-                        touches: Vec::new(),
+                        touches,
                         dynamodb,
                     });
                 }
@@ -425,17 +437,7 @@ impl DaxCluster {
                 if let Some(keys) = entry.get_mut("Keys").and_then(Value::as_array_mut) {
                     keys.push(w.wire.clone());
                 }
-                let touch = CacheTouch {
-                    cache: CacheKind::Item,
-                    table: w.table.clone(),
-                    key: w.key.key.clone(),
-                    touch: Touch::Miss,
-                    negative: false,
-                    age: None,
-                    stale: false,
-                    stored: false,
-                };
-                touches.push(touch);
+                touches.push(unfilled(CacheKind::Item, &w.table, &w.key.key));
                 continue;
             };
             if let (Some(item), Some(list)) = (
@@ -511,7 +513,7 @@ impl DaxCluster {
                         return Handled {
                             result: Err(error),
                             route: Route::CacheMiss,
-                            touches: Vec::new(),
+                            touches: vec![unfilled(CacheKind::Query, &key.table, &key.request)],
                             dynamodb: Some(reply.latency),
                         };
                     }
@@ -546,6 +548,20 @@ impl DaxCluster {
             touches: vec![touch],
             dynamodb,
         }
+    }
+}
+
+/// A miss that stored nothing: DynamoDB failed, or left the key unprocessed.
+fn unfilled(cache: CacheKind, table: &str, key: &str) -> CacheTouch {
+    CacheTouch {
+        cache,
+        table: table.to_string(),
+        key: key.to_string(),
+        touch: Touch::Miss,
+        negative: false,
+        age: None,
+        stale: false,
+        stored: false,
     }
 }
 
@@ -593,4 +609,194 @@ fn items_bytes(response: &Value) -> u64 {
 /// A table name as one JSON-pointer segment.
 fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use dynaplay_sim::{SimDuration, SimTime};
+    use serde_json::{Value, json};
+
+    use crate::dax::backend::{Backend, BackendReply};
+    use crate::dax::cluster::ClusterSpec;
+    use crate::dax::outcome::{Route, Touch};
+    use crate::dax::service::DaxService;
+    use crate::db::Database;
+    use crate::error::DynamoError;
+
+    /// DynamoDB as seen through a lagging replica: calls answer from an older copy of the
+    /// data and take 7 ms; peeks see the latest. BatchGetItem leaves `unprocessed` keys.
+    struct Lagging {
+        latest: Database,
+        replica: Database,
+        unprocessed: Vec<Value>,
+    }
+
+    impl Backend for Lagging {
+        fn call(&mut self, operation: &str, request: &Value, now: SimTime) -> BackendReply {
+            let mut reply = self.replica.call(operation, request, now);
+            if let (Ok(response), "BatchGetItem") = (&mut reply.result, operation) {
+                for (table, spec) in request["RequestItems"].as_object().unwrap() {
+                    let keys: Vec<Value> = spec["Keys"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|k| self.unprocessed.contains(k))
+                        .cloned()
+                        .collect();
+                    if !keys.is_empty() {
+                        response["UnprocessedKeys"][table] = json!({"Keys": keys});
+                        let kept: Vec<Value> = response["Responses"][table]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .filter(|item| !keys.iter().any(|k| k["id"] == item["id"]))
+                            .cloned()
+                            .collect();
+                        response["Responses"][table] = Value::Array(kept);
+                    }
+                }
+            }
+            BackendReply {
+                result: reply.result,
+                latency: Some(SimDuration::from_millis(7)),
+            }
+        }
+
+        fn peek(
+            &mut self,
+            operation: &str,
+            request: &Value,
+            now: SimTime,
+        ) -> Result<Value, DynamoError> {
+            self.latest.peek(operation, request, now)
+        }
+    }
+
+    fn table(db: &mut Database, items: &[(&str, &str)]) {
+        db.call(
+            "CreateTable",
+            &json!({"TableName": "users", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}),
+            SimTime::ZERO,
+        )
+        .result
+        .unwrap();
+        for (id, v) in items {
+            db.call(
+                "PutItem",
+                &json!({"TableName": "users", "Item": {"id": {"S": id}, "v": {"S": v}}}),
+                SimTime::ZERO,
+            )
+            .result
+            .unwrap();
+        }
+    }
+
+    fn setup() -> (DaxService, Lagging) {
+        let mut latest = Database::default();
+        let mut replica = Database::default();
+        table(&mut latest, &[("a", "new"), ("b", "new"), ("c", "new")]);
+        table(&mut replica, &[("a", "old"), ("b", "new"), ("c", "new")]);
+        let mut dax = DaxService::new(5);
+        let mut spec = ClusterSpec::new("one");
+        spec.replication_factor = 1;
+        dax.provision(&spec, SimTime::ZERO).unwrap();
+        let backend = Lagging {
+            latest,
+            replica,
+            unprocessed: vec![json!({"id": {"S": "c"}})],
+        };
+        (dax, backend)
+    }
+
+    #[test]
+    fn a_miss_served_by_a_lagging_replica_is_stale_and_takes_dynamodbs_time() {
+        let (mut dax, mut backend) = setup();
+        let get = json!({"TableName": "users", "Key": {"id": {"S": "a"}}});
+        let miss = dax.execute("one", "GetItem", &get, &mut backend, SimTime::ZERO);
+        assert_eq!(miss.request.route, Route::CacheMiss);
+        assert_eq!(miss.result.unwrap()["Item"]["v"], json!({"S": "old"}));
+        assert!(
+            miss.request.stale,
+            "the eventually consistent read was stale"
+        );
+        assert!(miss.request.latency > SimDuration::from_millis(7));
+        let hit = dax.execute("one", "GetItem", &get, &mut backend, SimTime::from_secs(1));
+        assert_eq!(hit.request.route, Route::CacheHit);
+        assert!(hit.request.stale, "and the cache keeps serving it");
+        assert!(hit.request.latency < SimDuration::from_millis(2));
+    }
+
+    /// DynamoDB refusing every call, as when the table is throttled.
+    struct Refusing(Database);
+
+    impl Backend for Refusing {
+        fn call(&mut self, _: &str, _: &Value, _: SimTime) -> BackendReply {
+            BackendReply {
+                result: Err(DynamoError::new(
+                    crate::error::ErrorKind::ProvisionedThroughputExceeded,
+                    "The level of configured provisioned throughput for the table was exceeded.",
+                )),
+                latency: None,
+            }
+        }
+
+        fn peek(
+            &mut self,
+            operation: &str,
+            request: &Value,
+            now: SimTime,
+        ) -> Result<Value, DynamoError> {
+            self.0.peek(operation, request, now)
+        }
+    }
+
+    #[test]
+    fn a_miss_that_dynamodb_refuses_caches_nothing_and_passes_the_error_on() {
+        let (mut dax, backend) = setup();
+        let mut refusing = Refusing(backend.latest);
+        let get = json!({"TableName": "users", "Key": {"id": {"S": "a"}}});
+        let outcome = dax.execute("one", "GetItem", &get, &mut refusing, SimTime::ZERO);
+        assert_eq!(
+            outcome.result.unwrap_err().kind,
+            crate::error::ErrorKind::ProvisionedThroughputExceeded
+        );
+        assert_eq!(
+            outcome.request.to_string(),
+            "one-a (primary): item cache miss → DynamoDB, not cached → ProvisionedThroughputExceededException"
+        );
+        let query = json!({"TableName": "users", "KeyConditionExpression": "id = :a",
+            "ExpressionAttributeValues": {":a": {"S": "a"}}});
+        let outcome = dax.execute("one", "Query", &query, &mut refusing, SimTime::ZERO);
+        assert!(outcome.result.is_err());
+        let node = &dax.cluster("one").unwrap().nodes()[0];
+        assert!(node.item_cache().is_empty() && node.query_cache().is_empty());
+    }
+
+    #[test]
+    fn unprocessed_batch_keys_go_back_to_the_client_uncached() {
+        let (mut dax, mut backend) = setup();
+        let batch = json!({"RequestItems": {"users": {
+            "Keys": [{"id": {"S": "b"}}, {"id": {"S": "c"}}],
+            "ProjectionExpression": "v"}}});
+        let outcome = dax.execute("one", "BatchGetItem", &batch, &mut backend, SimTime::ZERO);
+        let response = outcome.result.unwrap();
+        assert_eq!(response["Responses"]["users"], json!([{"v": {"S": "new"}}]));
+        assert_eq!(
+            response["UnprocessedKeys"]["users"],
+            json!({"Keys": [{"id": {"S": "c"}}], "ProjectionExpression": "v"}),
+            "the client can resend the unprocessed part as it is"
+        );
+        let touches = &outcome.request.touches;
+        assert_eq!(touches.len(), 2);
+        assert!(touches.iter().all(|t| t.touch == Touch::Miss));
+        assert!(touches[0].stored && !touches[1].stored);
+        let cluster = dax.cluster("one").unwrap();
+        assert_eq!(
+            cluster.nodes()[0].item_cache().len(),
+            1,
+            "only b was cached"
+        );
+    }
 }

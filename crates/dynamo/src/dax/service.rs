@@ -71,7 +71,9 @@ impl DaxService {
         backend: &mut B,
         now: SimTime,
     ) -> DaxOutcome {
-        self.advance_to(now);
+        // The cluster advances itself; only deletions that are due are applied here.
+        self.clusters
+            .retain(|_, c| c.deleted_at.is_none_or(|at| at > now));
         let default = ParameterGroup::default_group();
         let Some(found) = self.clusters.get_mut(cluster) else {
             return no_such_cluster(cluster, operation, now);
@@ -97,7 +99,7 @@ impl DaxService {
                 .parameter_groups
                 .get(&cluster.parameter_group)
                 .unwrap_or(&default);
-            cluster.advance_to(now, params);
+            cluster.advance_to(now, params, true);
         }
         self.clusters
             .retain(|_, c| c.deleted_at.is_none_or(|at| at > now));

@@ -222,3 +222,70 @@ impl DaxService {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use dynaplay_sim::{SimDuration, SimTime};
+    use serde_json::json;
+
+    use crate::dax::backend::Backend;
+    use crate::dax::cluster::ClusterSpec;
+    use crate::dax::service::DaxService;
+    use crate::db::Database;
+
+    #[test]
+    fn a_snapshot_shows_entries_draining_counters_and_request_paths() {
+        let mut db = Database::default();
+        let t0 = SimTime::ZERO;
+        db.call(
+            "CreateTable",
+            &json!({"TableName": "users", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}),
+            t0,
+        )
+        .result
+        .unwrap();
+        let mut dax = DaxService::new(1);
+        let mut spec = ClusterSpec::new("view");
+        spec.replication_factor = 1;
+        dax.provision(&spec, t0).unwrap();
+        dax.set_ttls("view", 60_000, 0, t0).unwrap();
+        let get = json!({"TableName": "users", "Key": {"id": {"S": "ada"}}});
+        dax.execute("view", "GetItem", &get, &mut db, t0);
+        let later = t0 + SimDuration::from_secs(20);
+        dax.execute("view", "GetItem", &get, &mut db, later);
+
+        let snapshot = dax.snapshot(later);
+        let cluster = &snapshot.clusters[0];
+        assert_eq!(
+            (cluster.record_ttl_millis, cluster.query_ttl_millis),
+            (60_000, 0)
+        );
+        assert_eq!(cluster.parameter_group, "view-ttl");
+        assert_eq!((cluster.item_cache.hits, cluster.item_cache.misses), (1, 1));
+        assert_eq!(cluster.hit_ratio, Some(0.5));
+        let entry = &cluster.nodes[0].item_cache.entries[0];
+        assert!(entry.negative);
+        assert_eq!(entry.age, SimDuration::from_secs(20));
+        assert_eq!(entry.ttl_remaining, Some(SimDuration::from_secs(40)));
+        assert_eq!(cluster.recent_requests.len(), 2);
+        assert_eq!(cluster.read_latency.map(|p| p.count), Some(2));
+
+        let wire = serde_json::to_value(&snapshot).unwrap();
+        let node = &wire["clusters"][0]["nodes"][0];
+        assert_eq!(node["role"], "Primary");
+        assert_eq!(
+            node["item_cache"]["entries"][0]["ttl_remaining"],
+            40_000_000
+        );
+        assert_eq!(
+            wire["clusters"][0]["recent_requests"][1]["route"],
+            "CacheHit"
+        );
+        assert_eq!(
+            wire["clusters"][0]["recent_requests"][0]["touches"][0]["touch"],
+            "Miss"
+        );
+    }
+}

@@ -98,8 +98,7 @@ pub(crate) fn charge(
         (&mut model.table_read, &mut model.read_window)
     };
     table_bucket.spend(units);
-    if let Some(ended) = table_window.roll(now) {
-        let second = SimTime::from_secs(now.as_micros() / 1_000_000);
+    if let Some((second, ended, _)) = table_window.roll(now) {
         let (read, write_units) = if write { (0.0, ended) } else { (ended, 0.0) };
         if on_demand && model.peaks.observe(second, read, write_units) {
             let (top_read, top_write) = model.peaks.highest();
@@ -121,11 +120,18 @@ pub(crate) fn charge(
         return signals;
     };
     let lane = partition.lane_mut(write);
-    if let Some(ended) = lane.window.roll(now) {
+    if let Some((_, ended, consecutive)) = lane.window.roll(now) {
         // Heat is about the hardware: a partition near its ceiling for seconds on end
         // is split so that two storage nodes share its load.
         let hot = ended >= lane.ceiling.rate() * 0.8;
-        partition.heat.hot_streak = if hot { partition.heat.hot_streak + 1 } else { 0 };
+        if !consecutive {
+            partition.heat.hot_streak = 0;
+        }
+        partition.heat.hot_streak = if hot {
+            partition.heat.hot_streak + 1
+        } else {
+            0
+        };
         if partition.heat.hot_streak >= HEAT_SECONDS {
             signals.heat_split_at = match partition.heat.hottest() {
                 // A key with the partition to itself cannot be helped by a split.

@@ -306,7 +306,7 @@ impl DynamoService {
         record: LogRecord,
         now: SimTime,
     ) -> (Vec<usize>, SimDuration) {
-        let config = self.config.clone();
+        let config = &self.config;
         let Some(model) = self.tables.get_mut(table) else {
             return (Vec::new(), SimDuration::ZERO);
         };
@@ -623,6 +623,19 @@ impl DynamoService {
             return;
         };
         if partition.replicas.get(slot).is_none_or(Replica::is_up) {
+            return;
+        }
+        // Changing the group's membership takes a quorum of the group: a lone survivor
+        // cannot admit a new member (it might lack acknowledged writes). Try again later.
+        if partition.connected() < 2 {
+            let id = partition.id;
+            let action = Action::Replace {
+                table: table.to_string(),
+                table_id: table_id.to_string(),
+                partition: id,
+                member,
+            };
+            self.actions.schedule(now + rebuild.mul_f64(0.05), action);
             return;
         }
         let old_zone = partition

@@ -573,14 +573,18 @@ impl DynamoService {
                     continue;
                 };
                 let slot = if eventual && plan.global_index.is_none() {
-                    let readers: Vec<usize> = partition
+                    let readers = partition
                         .replicas
                         .iter()
-                        .enumerate()
-                        .filter(|(_, r)| r.serves_reads())
-                        .map(|(slot, _)| slot)
-                        .collect();
-                    self.route_rng.pick(&readers).copied()
+                        .filter(|r| r.serves_reads())
+                        .count();
+                    self.route_rng.index(readers).and_then(|n| {
+                        let serving = partition.replicas.iter().enumerate();
+                        serving
+                            .filter(|(_, r)| r.serves_reads())
+                            .nth(n)
+                            .map(|(slot, _)| slot)
+                    })
                 } else {
                     partition.leader
                 };
@@ -887,15 +891,21 @@ impl DynamoService {
             return;
         };
         let mode = CapacityMode::of(table.def.billing);
-        let global: Vec<&str> = table
-            .def
-            .indexes()
-            .filter(|i| i.kind == IndexKind::Global)
-            .map(|i| i.name.as_str())
-            .collect();
+        let globals = || {
+            table
+                .def
+                .indexes()
+                .filter(|i| i.kind == IndexKind::Global)
+                .map(|i| i.name.as_str())
+        };
         match self.tables.get_mut(name) {
             Some(model) if model.table_id == table.def.table_id => {
-                if model.global_indexes.iter().map(String::as_str).ne(global) {
+                if model
+                    .global_indexes
+                    .iter()
+                    .map(String::as_str)
+                    .ne(globals())
+                {
                     model.sync_indexes(table);
                 }
                 if model.mode != mode {

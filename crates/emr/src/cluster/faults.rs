@@ -117,6 +117,7 @@ impl Cluster {
             ));
         }
         self.set_node_state(node, NodeState::Restarting, "worker processes crashed");
+        self.withhold_outputs(node);
         let detect = self.config.worker_failure_detection;
         let restart = restart_after.max(detect);
         self.schedule_after(detect, Ev::NodeExpired(node));
@@ -146,6 +147,7 @@ impl Cluster {
         self.worker(node)?;
         let role = self.node(node).map(|n| n.role);
         self.set_node_state(node, NodeState::Lost, "instance lost");
+        self.withhold_outputs(node);
         if role == Some(NodeRole::Primary) {
             self.fail_cluster("the primary node was lost");
             return Ok(());
@@ -299,12 +301,14 @@ impl Cluster {
                 })
                 .map(|(i, _)| i as u32)
                 .collect();
-            for m in lost {
+            for &m in &lost {
                 self.uncommit_map(job, m, now);
+            }
+            if !lost.is_empty() {
                 let name = self.node_name(node);
-                self.emit(EventKind::MapOutputLost {
+                self.emit(EventKind::MapOutputsLost {
                     job: job.id,
-                    task: TaskRef::Map(m),
+                    tasks: lost.into_iter().map(TaskRef::Map).collect(),
                     node: name,
                 });
             }
@@ -331,41 +335,78 @@ impl Cluster {
         self.offer_all(job);
     }
 
+    /// Map outputs on a node that just went down can no longer be fetched, even before
+    /// anyone has noticed the node is gone: reducers stop counting them as available.
+    pub(crate) fn withhold_outputs(&mut self, node: NodeId) {
+        let Some(mut job) = self.active.take() else {
+            return;
+        };
+        let held: Vec<u32> = job
+            .maps
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                m.state == TaskState::Succeeded
+                    && !m.withheld
+                    && m.committed.is_some_and(|(_, n)| n == node)
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        for m in held {
+            Self::withhold_output(&mut job, m);
+        }
+        self.put_job(job);
+    }
+
+    fn withhold_output(job: &mut JobRun, m: u32) {
+        let Some(t) = job.maps.get_mut(m as usize) else {
+            return;
+        };
+        if t.withheld {
+            return;
+        }
+        t.withheld = true;
+        match &t.output {
+            Some(o) => {
+                for (slot, b) in job.committed_by_partition.iter_mut().zip(&o.bytes) {
+                    *slot -= *b as f64;
+                }
+            }
+            None => job.committed_uniform -= t.output_bytes as f64,
+        }
+        job.committed_maps = job.committed_maps.saturating_sub(1);
+        job.maps_done = None;
+    }
+
     /// Forgets a committed map output (its node is gone) and queues the map again.
     fn uncommit_map(&mut self, job: &mut JobRun, m: u32, now: SimTime) {
+        Self::withhold_output(job, m);
         let rb = job.config.synthetic.record_bytes.max(1);
         let Some(t) = job.maps.get_mut(m as usize) else {
             return;
         };
         let output = t.output.take();
         t.committed = None;
+        t.withheld = false;
         let length = t.split.length;
         let records = t.split.record_count;
         let from_hdfs = t.split.block.is_some();
         let bytes = t.output_bytes;
+        let c = &mut job.counters;
         match &output {
             Some(o) => {
-                for (slot, b) in job.committed_by_partition.iter_mut().zip(&o.bytes) {
-                    *slot -= *b as f64;
-                }
-                job.counters.map_output_records -= o.output_records.min(job.counters.map_output_records);
-                job.counters.combine_input_records -=
-                    o.combine_input_records.min(job.counters.combine_input_records);
-                job.counters.combine_output_records -=
-                    o.combine_output_records.min(job.counters.combine_output_records);
+                c.map_output_records -= o.output_records.min(c.map_output_records);
+                c.combine_input_records -= o.combine_input_records.min(c.combine_input_records);
+                c.combine_output_records -=
+                    o.combine_output_records.min(c.combine_output_records);
             }
-            None => {
-                job.committed_uniform -= bytes as f64;
-                job.counters.map_output_records -= (bytes / rb).min(job.counters.map_output_records);
-            }
+            None => c.map_output_records -= (bytes / rb).min(c.map_output_records),
         }
-        job.counters.map_input_records -= records.min(job.counters.map_input_records);
-        job.counters.map_output_bytes -= bytes.min(job.counters.map_output_bytes);
+        c.map_input_records -= records.min(c.map_input_records);
+        c.map_output_bytes -= bytes.min(c.map_output_bytes);
         if from_hdfs {
-            job.counters.hdfs_bytes_read -= length.min(job.counters.hdfs_bytes_read);
+            c.hdfs_bytes_read -= length.min(c.hdfs_bytes_read);
         }
-        job.committed_maps = job.committed_maps.saturating_sub(1);
-        job.maps_done = None;
         // The paper's figure 3(c): completed map work disappearing shows as negative input.
         job.input_rate.add_instant(now, -(length as f64));
         self.requeue_map(job, m);
@@ -437,7 +478,7 @@ impl Cluster {
                 .iter()
                 .filter(|(_, s)| **s >= limit)
                 .map(|(n, _)| *n)
-                .chain(self.nodes.iter().filter(|n| !n.is_up()).map(|n| n.id))
+                .chain(self.nodes.iter().map(|n| n.id).filter(|n| !self.datanode_up(*n)))
                 .collect();
             let Some((from, to)) = self.hdfs.plan_copy(b, &busy, &mut self.rng.placement) else {
                 waiting = true;
@@ -473,7 +514,7 @@ impl Cluster {
                 *s = s.saturating_sub(1);
             }
         }
-        if self.node_is_up(from) && self.node_is_up(to) && self.hdfs.add_replica(block, to) {
+        if self.datanode_up(from) && self.datanode_up(to) && self.hdfs.add_replica(block, to) {
             let (from, to) = (self.node_name(from), self.node_name(to));
             self.emit(EventKind::BlockReplicated { block, from, to });
         }

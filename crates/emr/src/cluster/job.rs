@@ -153,6 +153,10 @@ pub struct MapTask {
     pub failures: u32,
     /// The attempt whose output is committed, and where that output lives.
     pub committed: Option<(AttemptId, NodeId)>,
+    /// Nodes where an attempt of this task failed (a retry goes elsewhere if it can).
+    pub failed_on: Vec<NodeId>,
+    /// The committed output is on a node that is down: it cannot be fetched.
+    pub(crate) withheld: bool,
     pub(crate) output: Option<Arc<MapOutput>>,
     pub(crate) output_bytes: u64,
 }
@@ -165,6 +169,7 @@ pub struct ReduceTask {
     pub attempts: Vec<AttemptId>,
     pub failures: u32,
     pub committed: Option<AttemptId>,
+    pub failed_on: Vec<NodeId>,
 }
 
 /// Where the job's records come from, once resolved.
@@ -227,6 +232,10 @@ pub struct JobRun {
     pub(crate) shuffle_ticking: bool,
     pub(crate) speculating: bool,
     pub(crate) offer_round: bool,
+    /// Running map attempts reading their split over the network.
+    pub(crate) remote_reads: usize,
+    /// Reducers that had data to fetch at the last shuffle tick.
+    pub(crate) backlogged_fetches: usize,
     pub(crate) map_time: (f64, u32),
     pub(crate) reduce_post_time: (f64, u32),
     /// Map output the whole job produces when it is known in advance (synthetic input).

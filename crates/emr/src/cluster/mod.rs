@@ -294,6 +294,10 @@ pub struct Cluster {
     pub(crate) copies: faults::CopyBook,
     terminate_after_steps: bool,
     terminate_with_errors: bool,
+    /// YARN memory of the nodes taking containers (for the reduce ramp-up limit).
+    pub(crate) yarn_mb: u64,
+    /// How many nodes take containers.
+    pub(crate) workers: usize,
 }
 
 impl Cluster {
@@ -331,6 +335,8 @@ impl Cluster {
             copies: faults::CopyBook::default(),
             terminate_after_steps: !config.keep_alive,
             terminate_with_errors: false,
+            yarn_mb: 0,
+            workers: 0,
             config,
         };
         cluster.emit(EventKind::ClusterState {
@@ -456,6 +462,17 @@ impl Cluster {
         self.node(id).is_some_and(Node::is_up)
     }
 
+    /// Whether the node's DataNode serves blocks: a crashed worker process leaves the
+    /// DataNode (a separate daemon) running.
+    pub(crate) fn datanode_up(&self, id: NodeId) -> bool {
+        self.node(id).is_some_and(|n| {
+            matches!(
+                n.state,
+                NodeState::Running | NodeState::Decommissioning | NodeState::Restarting
+            )
+        })
+    }
+
     pub fn hdfs(&self) -> &Hdfs {
         &self.hdfs
     }
@@ -551,6 +568,9 @@ impl Cluster {
         node.state = state;
         node.since = now;
         let name = node.name.clone();
+        let workers = self.nodes.iter().filter(|n| n.accepts_containers());
+        self.workers = workers.clone().count();
+        self.yarn_mb = workers.map(|n| n.yarn.sizing.nodemanager_mb).sum();
         self.emit(EventKind::NodeState {
             node: id,
             name,
@@ -641,7 +661,7 @@ impl Cluster {
 
     /// Reads a file's bytes from whatever replicas are up.
     pub fn read_file(&self, path: &str) -> Result<Arc<Vec<u8>>> {
-        self.hdfs.read(path, |n| self.node_is_up(n)).cloned()
+        self.hdfs.read(path, |n| self.datanode_up(n)).cloned()
     }
 
     /// Reads every file under a directory, in path order, concatenated.

@@ -140,9 +140,7 @@ impl Cluster {
             job.reserved.remove(&node);
             self.put_job(job);
         }
-        let timeout = self.config.decommission_timeout;
         self.schedule_after(SimDuration::ZERO, Ev::DecommissionCheck(node));
-        self.schedule_after(timeout, Ev::DecommissionCheck(node));
     }
 
     /// EC2 is reclaiming a Spot instance: it drains during the notice, then is gone.

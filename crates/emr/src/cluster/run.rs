@@ -84,6 +84,9 @@ impl Cluster {
         let id = JobId(self.next_job);
         self.next_job += 1;
         let now = self.now();
+        if let Some(s) = step.and_then(|s| self.steps.get_mut(s.index())) {
+            s.job = Some(id);
+        }
         let cost = spec.config.cost.clone().unwrap_or_else(|| spec.logic.default_cost());
         let bucket = spec.config.series_bucket;
         let mut job = JobRun {
@@ -129,6 +132,8 @@ impl Cluster {
             shuffle_ticking: false,
             speculating: false,
             offer_round: false,
+            remote_reads: 0,
+            backlogged_fetches: 0,
             map_time: (0.0, 0),
             reduce_post_time: (0.0, 0),
             total_map_output: 0.0,
@@ -222,6 +227,8 @@ impl Cluster {
                 attempts: Vec::new(),
                 failures: 0,
                 committed: None,
+                failed_on: Vec::new(),
+                withheld: false,
                 output: None,
                 output_bytes: 0,
             });
@@ -237,6 +244,7 @@ impl Cluster {
                 attempts: Vec::new(),
                 failures: 0,
                 committed: None,
+                failed_on: Vec::new(),
             });
         }
         Ok(files)
@@ -447,7 +455,13 @@ impl Cluster {
             job.setup_done = Some(self.now());
             self.emit(EventKind::JobPhase {
                 job: id,
-                phase: format!("MAP ({} maps, {} reduces)", job.maps.len(), job.reduces.len()),
+                phase: format!(
+                    "MAP ({} map{}, {} reduce{})",
+                    job.maps.len(),
+                    if job.maps.len() == 1 { "" } else { "s" },
+                    job.reduces.len(),
+                    if job.reduces.len() == 1 { "" } else { "s" }
+                ),
             });
             // The program reaches the workers a batch at a time, in a random order.
             let mut workers: Vec<NodeId> = self
@@ -510,14 +524,6 @@ impl Cluster {
             && !(job.blacklist.contains(&node) && self.blacklist_active(job))
     }
 
-    /// YARN memory of every node the job may use, for the reduce ramp-up limit.
-    fn cluster_container_mb(&self, job: &JobRun) -> u64 {
-        self.nodes
-            .iter()
-            .filter(|n| self.usable(job, n.id))
-            .map(|n| n.yarn.sizing.nodemanager_mb)
-            .sum()
-    }
 
     fn slowstart_reached(job: &JobRun) -> bool {
         let need = (job.config.slowstart * job.maps.len() as f64).ceil() as u32;
@@ -531,7 +537,7 @@ impl Cluster {
         if !job.has_pending_maps() {
             return true;
         }
-        let limit = job.config.reduce_rampup_limit * self.cluster_container_mb(job) as f64;
+        let limit = job.config.reduce_rampup_limit * self.yarn_mb as f64;
         (job.reduce_mb_running + reduce_mb) as f64 <= limit
     }
 
@@ -555,7 +561,7 @@ impl Cluster {
             if self.reduce_wanted(job, sizing.reduce_mb) {
                 let fits = self.node(node).is_some_and(|n| n.yarn.fits(ContainerKind::Reduce));
                 if fits {
-                    if let Some(r) = job.pending_reduces.pop_first() {
+                    if let Some(r) = Self::next_reduce(job, node, self.workers) {
                         job.reserved.remove(&node);
                         self.start_reduce(job, node, r, false);
                         continue;
@@ -581,7 +587,7 @@ impl Cluster {
                 job.reserved.remove(&node);
             }
             let fits_map = self.node(node).is_some_and(|n| n.yarn.fits(ContainerKind::Map));
-            if fits_map && let Some(m) = Self::next_map(job, node, remote) {
+            if fits_map && let Some(m) = Self::next_map(job, node, remote, self.workers) {
                 self.start_map(job, node, m, false);
                 continue;
             }
@@ -617,8 +623,30 @@ impl Cluster {
         self.put_job(job);
     }
 
-    fn next_map(job: &mut JobRun, node: NodeId, remote: bool) -> Option<u32> {
-        if let Some(m) = job.retry_maps.pop_first() {
+    /// Whether a retry of a task that failed on `failed_on` may run on `node`: not where
+    /// it failed before, unless it has failed everywhere.
+    fn may_retry_on(failed_on: &[NodeId], node: NodeId, workers: usize) -> bool {
+        !failed_on.contains(&node) || failed_on.len() >= workers
+    }
+
+    fn next_reduce(job: &mut JobRun, node: NodeId, workers: usize) -> Option<u32> {
+        let r = job.pending_reduces.iter().copied().find(|r| {
+            job.reduces
+                .get(*r as usize)
+                .is_some_and(|t| Self::may_retry_on(&t.failed_on, node, workers))
+        })?;
+        job.pending_reduces.remove(&r);
+        Some(r)
+    }
+
+    fn next_map(job: &mut JobRun, node: NodeId, remote: bool, workers: usize) -> Option<u32> {
+        let retry = job.retry_maps.iter().copied().find(|m| {
+            job.maps
+                .get(*m as usize)
+                .is_some_and(|t| Self::may_retry_on(&t.failed_on, node, workers))
+        });
+        if let Some(m) = retry {
+            job.retry_maps.remove(&m);
             return Some(m);
         }
         if let Some(list) = job.local_maps.get_mut(node.index()) {
@@ -719,7 +747,7 @@ impl Cluster {
         let split = task.split.clone();
         let readable = split
             .block
-            .is_none_or(|b| self.hdfs.readable(b, |n| self.node_is_up(n)));
+            .is_none_or(|b| self.hdfs.readable(b, |n| self.datanode_up(n)));
         let locality = match &job.source {
             InputSource::Table(_) => Locality::NotApplicable,
             _ if split.hosts.contains(&node) => Locality::NodeLocal,
@@ -730,11 +758,12 @@ impl Cluster {
         let disk = n.disk_share_mbps();
         let speed = n.instance.speed;
         let net = n.network_share_mbps();
-        // Off-node reads cross the core network, shared by every container in the
-        // cluster; on-node reads come off the local disk.
+        // On-node reads come off the local disk. Off-node reads cross the core network
+        // and get a fair share of it among the flows using it when the read starts: the
+        // other off-node reads and the reducers still fetching.
         let core_share = self.config.core_network_mbps.map(|c| {
-            let containers: u64 = self.nodes.iter().map(|n| u64::from(n.yarn.vcores)).sum();
-            c / containers.max(1) as f64
+            let flows = 1 + job.remote_reads + job.backlogged_fetches;
+            c / flows as f64
         });
         let (output, compute_error) = match &split.records {
             Some(records) => match compute::run_map(
@@ -801,6 +830,9 @@ impl Cluster {
             t.state = TaskState::Running;
         }
         job.first_task.get_or_insert(now);
+        if locality == Locality::OffNode {
+            job.remote_reads += 1;
+        }
         job.counters.total_launched_maps += 1;
         match locality {
             Locality::NodeLocal => job.counters.data_local_maps += 1,
@@ -891,6 +923,9 @@ impl Cluster {
     fn release(&mut self, job: &mut JobRun, attempt: AttemptId) {
         let Some(a) = job.attempt(attempt) else { return };
         let (node, task) = (a.node, a.task);
+        if a.locality == Some(Locality::OffNode) && a.is_running() {
+            job.remote_reads = job.remote_reads.saturating_sub(1);
+        }
         let kind = match task {
             TaskRef::Map(_) => ContainerKind::Map,
             TaskRef::Reduce(_) => ContainerKind::Reduce,
@@ -1219,6 +1254,7 @@ impl Cluster {
         let task_failures = match task {
             TaskRef::Map(i) => job.maps.get_mut(i as usize).map(|t| {
                 t.failures += 1;
+                t.failed_on.push(node);
                 if t.state != TaskState::Succeeded && !others_running {
                     t.state = TaskState::Pending;
                 }
@@ -1226,6 +1262,7 @@ impl Cluster {
             }),
             TaskRef::Reduce(i) => job.reduces.get_mut(i as usize).map(|t| {
                 t.failures += 1;
+                t.failed_on.push(node);
                 if t.state != TaskState::Succeeded && !others_running {
                     t.state = TaskState::Pending;
                 }

@@ -73,6 +73,7 @@ impl Cluster {
                 *per_node.entry(att.node).or_insert(0) += 1;
             }
         }
+        job.backlogged_fetches = flows.len();
         let demands: Vec<f64> = flows
             .iter()
             .map(|(_, node, backlog)| {

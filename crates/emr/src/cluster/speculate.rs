@@ -82,7 +82,12 @@ impl Cluster {
         }
         let mut candidates: Vec<(f64, TaskRef, NodeId)> = Vec::new();
         for a in &running {
-            let measurable = matches!(a.phase(), Some(AttemptPhase::Map | AttemptPhase::Reduce));
+            // A shuffling reduce waits on the network, not on its node; every other phase
+            // progresses at its node's pace and can be judged.
+            let measurable = matches!(
+                a.phase(),
+                Some(AttemptPhase::Map | AttemptPhase::Launching | AttemptPhase::Reduce)
+            );
             if !measurable || a.speculative || job.running_attempts(a.task).len() > 1 {
                 continue;
             }
@@ -93,7 +98,18 @@ impl Cluster {
             if done != Some(TaskState::Running) {
                 continue;
             }
-            let remaining = remaining_secs(a.planned_end, now);
+            // An attempt on a node that went down reports no more progress: as far as the
+            // speculator can tell, it will never finish.
+            let mut remaining = if self.node_is_up(a.node) {
+                remaining_secs(a.planned_end, now)
+            } else {
+                f64::INFINITY
+            };
+            if a.phase() == Some(AttemptPhase::Launching) {
+                // Still to come after the launch: the reduce's own work.
+                let (total, n) = job.reduce_post_time;
+                remaining += total / f64::from(n.max(1));
+            }
             let Some(fresh) = self.expected_fresh(job, a.task) else {
                 continue;
             };

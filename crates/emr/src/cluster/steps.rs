@@ -188,10 +188,7 @@ impl Cluster {
         self.set_step_state(step_id, StepState::Running, "");
         match spec {
             Some(spec) => {
-                let job = self.submit_job(spec, Some(step_id));
-                if let Some(s) = self.steps.get_mut(step_id.index()) {
-                    s.job = Some(job);
-                }
+                self.submit_job(spec, Some(step_id));
             }
             None => self.finish_step(step_id, false, "the step has no job"),
         }

@@ -212,15 +212,24 @@ impl Hdfs {
     /// Files whose path is `path` or lies under the directory `path/`, in path order.
     pub fn list(&self, path: &str) -> Vec<&HdfsFile> {
         let dir = format!("{}/", path.trim_end_matches('/'));
-        self.files
-            .values()
-            .filter(|f| f.path == path || f.path.starts_with(&dir))
-            .collect()
+        let exact = self.files.get(path);
+        let under = self
+            .files
+            .range::<str, _>((std::ops::Bound::Included(dir.as_str()), std::ops::Bound::Unbounded))
+            .take_while(|(p, _)| p.starts_with(&dir))
+            .map(|(_, f)| f);
+        exact.into_iter().chain(under).collect()
     }
 
     /// Whether a file or directory exists at `path`.
     pub fn exists(&self, path: &str) -> bool {
-        !self.list(path).is_empty()
+        let dir = format!("{}/", path.trim_end_matches('/'));
+        self.files.contains_key(path)
+            || self
+                .files
+                .range::<str, _>((std::ops::Bound::Included(dir.as_str()), std::ops::Bound::Unbounded))
+                .next()
+                .is_some_and(|(p, _)| p.starts_with(&dir))
     }
 
     pub fn block(&self, id: BlockId) -> Option<&Block> {
@@ -247,23 +256,28 @@ impl Hdfs {
         }
         let replication = replication.unwrap_or(self.replication).max(1);
         let size = data.len();
-        let live: Vec<NodeId> = self
-            .datanodes
-            .iter()
-            .filter(|(_, d)| d.state == DataNodeState::Live)
-            .map(|(id, _)| *id)
-            .collect();
-        if live.is_empty() && size > 0 {
+        // One pass over the DataNodes: how many are live, how much room they have, and
+        // which have room for a whole block (a node that fills up drops out as we go).
+        let mut live = 0usize;
+        let mut free = 0u64;
+        let mut eligible: Vec<NodeId> = Vec::new();
+        for (id, d) in &self.datanodes {
+            if d.state != DataNodeState::Live {
+                continue;
+            }
+            live += 1;
+            let room = d.capacity.saturating_sub(d.used);
+            free += room;
+            if room >= self.block_size.min(size) {
+                eligible.push(*id);
+            }
+        }
+        if live == 0 && size > 0 {
             return Err(EmrError::InsufficientCapacity(format!(
                 "{path}: there are no live DataNodes (task nodes hold no HDFS data)"
             )));
         }
-        let needed = size.saturating_mul(u64::from(replication.min(live.len() as u32)));
-        let free: u64 = live
-            .iter()
-            .filter_map(|n| self.datanodes.get(n))
-            .map(|d| d.capacity.saturating_sub(d.used))
-            .sum();
+        let needed = size.saturating_mul(u64::from(replication.min(live as u32)));
         if needed > free {
             return Err(EmrError::InsufficientCapacity(format!(
                 "{path}: {size} bytes × {replication} replicas do not fit in the {free} bytes \
@@ -274,15 +288,6 @@ impl Hdfs {
         let mut offset = 0;
         while offset < size {
             let len = self.block_size.min(size - offset);
-            let eligible: Vec<NodeId> = live
-                .iter()
-                .copied()
-                .filter(|n| {
-                    self.datanodes
-                        .get(n)
-                        .is_some_and(|d| d.capacity.saturating_sub(d.used) >= len)
-                })
-                .collect();
             let targets =
                 placement::choose_targets(&eligible, writer, replication as usize, rng);
             if targets.is_empty() {
@@ -301,6 +306,9 @@ impl Hdfs {
                 if let Some(d) = self.datanodes.get_mut(t) {
                     d.used += len;
                     d.blocks.insert(id);
+                    if d.capacity.saturating_sub(d.used) < self.block_size {
+                        eligible.retain(|n| n != t);
+                    }
                 }
             }
             self.blocks.insert(

@@ -20,6 +20,7 @@ use serde::Serialize;
 pub use table::{AggFn, Aggregate, GroupBy, TopK};
 
 use crate::datum::Datum;
+use crate::error::EmrError;
 use crate::mapreduce::record::Record;
 use crate::mapreduce::spec::CostModel;
 use crate::script::RuntimeError;
@@ -58,6 +59,30 @@ pub enum PartitionerKind {
 }
 
 impl JobLogic {
+    /// A built-in text job by name: `wordcount`, `grep` (which needs a pattern), `sort` or
+    /// `invert`.
+    pub fn builtin(name: &str, pattern: Option<&str>) -> Result<JobLogic, EmrError> {
+        match (name, pattern) {
+            ("wordcount", _) => Ok(JobLogic::WordCount),
+            ("grep", Some(p)) if !p.is_empty() => Ok(JobLogic::Grep {
+                pattern: p.to_string(),
+            }),
+            ("grep", _) => Err(EmrError::InvalidConfig(
+                "grep needs a non-empty pattern".into(),
+            )),
+            ("sort", _) => Ok(JobLogic::Sort),
+            ("invert", _) => Ok(JobLogic::InvertedIndex),
+            (other, _) => Err(EmrError::InvalidConfig(format!(
+                "unknown job {other:?}: the built-in jobs are wordcount, grep, sort and invert"
+            ))),
+        }
+    }
+
+    /// A user's job script, parsed.
+    pub fn script(source: &str) -> Result<JobLogic, EmrError> {
+        Ok(JobLogic::Script(Arc::new(crate::script::parse(source)?)))
+    }
+
     /// A short name for listings.
     pub fn name(&self) -> String {
         match self {

@@ -1,0 +1,115 @@
+//! The two canvases: the cluster map and the Gantt chart.
+//!
+//! Each is a component only because it needs a handle on its `<canvas>`: it redraws in an
+//! effect whenever the cluster's revision or the theme changes — never otherwise — by
+//! rasterising the picture (see [`super::raster`]) and handing the pixels to the browser in
+//! one call. What the picture shows is also written on the element, as an accessible
+//! label and as `data-` counts, so a screen reader and a test can read what a sighted
+//! learner sees.
+
+use dynaplay_emr::cluster::AttemptState;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use super::palette::palette;
+use super::state::SimHandle;
+use super::{cluster_map, gantt};
+use crate::browser;
+use crate::theme::Theme;
+
+#[derive(Properties, PartialEq)]
+pub struct PictureProps {
+    pub sim: SimHandle,
+    /// The cluster's revision: the picture redraws when it moves.
+    pub revision: u64,
+    pub theme: Theme,
+}
+
+#[function_component(ClusterPicture)]
+pub fn cluster_picture(props: &PictureProps) -> Html {
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        let sim = props.sim.clone();
+        use_effect_with((props.revision, props.theme), move |(_, theme)| {
+            if let (Some(element), Ok(s)) = (canvas.cast::<HtmlCanvasElement>(), sim.0.try_borrow()) {
+                let (width, scale) = browser::canvas_width(&element);
+                let picture = cluster_map::draw(&s.cluster, &palette(*theme), width, scale);
+                browser::paint_raster(&element, &picture, scale);
+            }
+        });
+    }
+    let Ok(s) = props.sim.0.try_borrow() else {
+        return Html::default();
+    };
+    let nodes = s.cluster.nodes();
+    let up = nodes.iter().filter(|n| n.is_up()).count();
+    let blocks: usize = s.cluster.hdfs().datanodes().map(|(_, d)| d.blocks.len()).sum();
+    let label = format!(
+        "{} nodes ({up} up): 1 primary, {} core, {} task; {blocks} HDFS block replicas",
+        nodes.len(),
+        s.cluster.group_size(dynaplay_emr::NodeRole::Core),
+        s.cluster.group_size(dynaplay_emr::NodeRole::Task),
+    );
+    html! {
+        <canvas ref={canvas} class="emr-canvas" data-testid="emr-cluster-map" role="img"
+            aria-label={label} data-nodes={nodes.len().to_string()} data-up={up.to_string()}
+            data-blocks={blocks.to_string()} />
+    }
+}
+
+#[function_component(GanttPicture)]
+pub fn gantt_picture(props: &PictureProps) -> Html {
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        let sim = props.sim.clone();
+        use_effect_with((props.revision, props.theme), move |(_, theme)| {
+            let (Some(element), Ok(s)) = (canvas.cast::<HtmlCanvasElement>(), sim.0.try_borrow())
+            else {
+                return;
+            };
+            let Some(job) = s.job() else { return };
+            let (width, scale) = browser::canvas_width(&element);
+            let bands = gantt::bands(&s.cluster, &s.layout);
+            let lanes = bands.last().map_or(1, |b| b.first_lane + b.lanes);
+            let height = (css_height(lanes) * scale).round() as u32;
+            let picture = gantt::draw(&s.cluster, job, &s.layout, &palette(*theme), (width, height, scale));
+            browser::paint_raster(&element, &picture, scale);
+        });
+    }
+    let Ok(s) = props.sim.0.try_borrow() else {
+        return Html::default();
+    };
+    let Some(job) = s.job() else {
+        return Html::default();
+    };
+    let count = |f: &dyn Fn(&dynaplay_emr::cluster::Attempt) -> bool| job.attempts.iter().filter(|a| f(a)).count();
+    let killed = count(&|a| matches!(a.state, AttemptState::Killed(_)));
+    let failed = count(&|a| matches!(a.state, AttemptState::Failed(_)));
+    let speculative = count(&|a| a.speculative);
+    let running = count(&|a| a.is_running());
+    let reruns = count(&|a| a.number > 0 && !a.speculative);
+    let label = format!(
+        "Gantt chart of {} task attempts of {}: {running} running, {failed} failed, {killed} killed, \
+         {speculative} speculative, {reruns} re-runs",
+        job.attempts.len(),
+        job.id
+    );
+    html! {
+        <canvas ref={canvas} class="emr-canvas emr-gantt" data-testid="emr-gantt" role="img"
+            aria-label={label}
+            data-attempts={job.attempts.len().to_string()}
+            data-running={running.to_string()}
+            data-failed={failed.to_string()}
+            data-killed={killed.to_string()}
+            data-speculative={speculative.to_string()}
+            data-reruns={reruns.to_string()} />
+    }
+}
+
+/// The Gantt's height in CSS pixels for `lanes` lanes: roomy for a small cluster, capped
+/// for a big one (whose lanes then share pixel rows).
+pub fn css_height(lanes: u32) -> f64 {
+    (f64::from(lanes) * 13.0 + 28.0).clamp(140.0, 420.0)
+}

@@ -1,0 +1,305 @@
+//! The Partitions view: where every item physically lives, and what that costs.
+//!
+//! DynamoDB hashes each item's partition key into a 128-bit key space cut into contiguous
+//! ranges; each range is a partition with its own share of the table's throughput and its
+//! own three replicas in three Availability Zones. The view draws exactly that from the
+//! world's snapshot: the key space on a canvas with every item as a mark at its hash
+//! ([`keyspace`]), each partition's gauges — size, read and write units against what it
+//! may use, burst saved, throttles ([`gauges`]) — and beside them each partition's
+//! replicas, leader marked, with how far each has applied the log ([`replicas`]). The
+//! learner can inject faults, run a traffic generator ([`traffic`]), switch on the
+//! behaviours clients feel ([`realism`]) and watch what the model does about it
+//! ([`feed`]).
+//!
+//! Everything is read from the world on each render — a snapshot of one table is small —
+//! except the item marks, which are fetched again only when the items or the partition
+//! boundaries change, and drawn on an off-screen layer, so a table of 10,000 items costs
+//! one image copy per frame.
+
+mod demo;
+mod details;
+mod feed;
+pub mod format;
+mod gauges;
+pub mod keyspace;
+pub mod realism;
+mod replicas;
+pub mod state;
+mod traffic;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dynaplay_world::dynamo::physical::hash_range::fraction;
+use dynaplay_world::dynamo::physical::snapshot::TableSnapshot;
+use dynaplay_world::{Realism, SimTime, TrafficSpec, TrafficStats, World};
+use yew::prelude::*;
+
+use crate::app::PlaygroundHandle;
+use crate::state::{Action, Playground};
+use crate::theme::Theme;
+use crate::views::fields::select_field;
+use feed::FeedEntry;
+use format::int;
+use keyspace::{Band, KeySpace, Marks, MarksRef, SplitMark};
+use replicas::FaultView;
+use state::{Notice, PartitionsAction, PartitionsState, Selected};
+use traffic::TrafficForm;
+
+/// Renders between refetches of the marks while only the item count moves (new keys
+/// arriving under generated writes): about four times a second at 60 frames per second.
+const MARK_REFRESH_RENDERS: u32 = 15;
+
+/// What one render reads from the world.
+struct Reading {
+    tables: Vec<String>,
+    table: Option<TableSnapshot>,
+    faults: Vec<FaultView>,
+    realism: Realism,
+    traffic: Option<(TrafficSpec, TrafficStats)>,
+    feed: Vec<FeedEntry>,
+    now: SimTime,
+}
+
+fn read(world: &World, chosen: &PartitionsState) -> Reading {
+    let tables: Vec<String> = world.dynamo().table_names().map(str::to_string).collect();
+    let name = chosen.table_among(&tables).map(str::to_string);
+    let table = name
+        .as_deref()
+        .and_then(|n| world.dynamo_service().table_snapshot(n));
+    Reading {
+        faults: world
+            .dynamo_service()
+            .active_faults()
+            .iter()
+            .map(|f| FaultView {
+                target: f.target.to_string(),
+                kind: f.kind,
+                since: f.since,
+            })
+            .collect(),
+        realism: world.realism(),
+        traffic: world.traffic().map(|(spec, stats)| (spec.clone(), stats)),
+        feed: name
+            .as_deref()
+            .map(|n| feed::recent(world, n))
+            .unwrap_or_default(),
+        now: world.now(),
+        tables,
+        table,
+    }
+}
+
+/// The partitions as the canvas draws them.
+pub fn bands(table: &TableSnapshot, now: SimTime) -> Vec<Band> {
+    table
+        .partitions
+        .iter()
+        .map(|p| Band {
+            id: p.id,
+            start: p.start_fraction,
+            end: p.end_fraction,
+            hot: p.hot,
+            split: p.split.as_ref().map(|s| {
+                let span = s.finishes.as_micros().saturating_sub(s.started.as_micros()) as f64;
+                let done = now.as_micros().saturating_sub(s.started.as_micros()) as f64;
+                SplitMark {
+                    at: fraction(s.at),
+                    progress: if span > 0.0 {
+                        (done / span).clamp(0.0, 1.0)
+                    } else {
+                        1.0
+                    },
+                    reason: gauges::reason_word(s.reason),
+                }
+            }),
+        })
+        .collect()
+}
+
+/// The marks last fetched, and what they were fetched for.
+#[derive(Default)]
+struct MarkCache {
+    /// Table, partition ids and data revision: any change refetches at once.
+    key: Option<(String, Vec<u32>, u64)>,
+    count: u64,
+    renders: u32,
+    marks: MarksRef,
+}
+
+/// The marks for `table`, refetched when its partitions or the data changed, and while
+/// only its item count changes at most every [`MARK_REFRESH_RENDERS`] renders.
+fn marks_for(
+    cache: &RefCell<MarkCache>,
+    world: &RefCell<World>,
+    table: &TableSnapshot,
+    data_revision: u64,
+) -> MarksRef {
+    let mut cache = cache.borrow_mut();
+    let key = (
+        table.name.clone(),
+        table.partitions.iter().map(|p| p.id).collect::<Vec<u32>>(),
+        data_revision,
+    );
+    cache.renders = cache.renders.saturating_add(1);
+    let stale = cache.key.as_ref() != Some(&key)
+        || (cache.count != table.item_count && cache.renders >= MARK_REFRESH_RENDERS);
+    if stale {
+        let items = world
+            .try_borrow()
+            .map(|w| w.item_marks(&table.name))
+            .unwrap_or_default();
+        cache.count = table.item_count;
+        cache.marks = MarksRef(Rc::new(Marks::new(items)));
+        cache.key = Some(key);
+        cache.renders = 0;
+    }
+    cache.marks.clone()
+}
+
+fn notice_view(notice: Option<&Notice>, dispatcher: &UseReducerDispatcher<Playground>) -> Html {
+    let Some(notice) = notice else {
+        return Html::default();
+    };
+    let dismiss = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_| {
+            dispatcher.dispatch(Action::Partitions(PartitionsAction::DismissNotice))
+        })
+    };
+    html! {
+        <div class={classes!("notice", if notice.ok { "ok" } else { "failed" })}
+            role={if notice.ok { "status" } else { "alert" }} data-testid="partitions-notice">
+            <span>{notice.text.clone()}</span>
+            <button class="small" onclick={dismiss} aria-label="Dismiss">{"×"}</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PartitionsViewProps {
+    pub state: PlaygroundHandle,
+}
+
+#[function_component(PartitionsView)]
+pub fn partitions_view(props: &PartitionsViewProps) -> Html {
+    let state = &props.state;
+    let dispatcher = state.dispatcher();
+    let cache = use_mut_ref(MarkCache::default);
+    let reading = match state.world.try_borrow() {
+        Ok(world) => read(&world, &state.partitions),
+        Err(_) => return Html::default(),
+    };
+    let chosen = &state.partitions;
+    let create_demo = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_| {
+            dispatcher.dispatch(Action::Partitions(PartitionsAction::CreateDemoTable))
+        })
+    };
+    let on_table = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |name: String| {
+            dispatcher.dispatch(Action::Partitions(PartitionsAction::SelectTable(name)))
+        })
+    };
+    let options: Vec<(String, String)> = reading
+        .tables
+        .iter()
+        .map(|t| (t.clone(), t.clone()))
+        .collect();
+    let shown = reading
+        .table
+        .as_ref()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+
+    html! {
+        <section class="partitions-view" data-testid="partitions-view">
+            <div class="view-head">
+                <h1 id="view-title" data-testid="view-title">{"Partitions"}</h1>
+                if !options.is_empty() {
+                    {select_field("Table", &shown, "partitions-table", &options, on_table)}
+                }
+                <button class="primary" data-testid="create-demo-table" onclick={create_demo}>
+                    {"Create a demo table with 10,000 items"}
+                </button>
+            </div>
+            <p class="lede">
+                {"Each item lives in the partition whose hash range holds the hash of its partition key. \
+                  Each partition has its own share of the table's throughput and three replicas in three \
+                  Availability Zones."}
+            </p>
+            {realism::realism_switches(reading.realism, &dispatcher)}
+            {notice_view(chosen.notice.as_ref(), &dispatcher)}
+            if let Some(table) = &reading.table {
+                {table_body(state, &reading, table, &cache)}
+            } else {
+                <section class="panel" data-testid="partitions-empty">
+                    <p>{"There are no tables yet. Create the demo table above, or make one in the "}
+                        <a href="#/tables">{"Tables view"}</a>{" or with the page's JavaScript API."}</p>
+                </section>
+            }
+        </section>
+    }
+}
+
+fn table_body(
+    state: &PlaygroundHandle,
+    reading: &Reading,
+    table: &TableSnapshot,
+    cache: &RefCell<MarkCache>,
+) -> Html {
+    let dispatcher = state.dispatcher();
+    let marks = marks_for(cache, &state.world, table, state.data_revision);
+    let selected = state.partitions.selected.as_ref();
+    let on_pick = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |picked: Option<Selected>| {
+            dispatcher.dispatch(Action::Partitions(PartitionsAction::Select(picked)))
+        })
+    };
+    let on_partition = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |id: u32| {
+            dispatcher.dispatch(Action::Partitions(PartitionsAction::Select(Some(
+                Selected::Partition(id),
+            ))))
+        })
+    };
+    let dark = state.theme.effective(state.system_dark) == Theme::Dark;
+    let label = format!(
+        "Key space of {}: {} items on {} partitions",
+        table.name,
+        int(table.item_count),
+        table.partitions.len()
+    );
+    let selected_partition = match selected {
+        Some(Selected::Partition(id)) => Some(*id),
+        _ => None,
+    };
+    html! {
+        <>
+            <section class="panel keyspace-panel" aria-labelledby="keyspace-title">
+                <div class="panel-head">
+                    <h2 id="keyspace-title">{format!("Key space of {}", table.name)}</h2>
+                    <span class="hint" data-testid="keyspace-summary" data-items={table.item_count.to_string()}
+                        data-partitions={table.partitions.len().to_string()}>
+                        {format!("{} items on {} partitions · {}", int(table.item_count), table.partitions.len(),
+                            if table.billing == "PAY_PER_REQUEST" { "on-demand" } else { "provisioned" })}
+                    </span>
+                </div>
+                <KeySpace bands={bands(table, reading.now)} {marks} selected={selected.cloned()} {dark} {on_pick} {label} />
+                {details::details(table, selected, &dispatcher)}
+            </section>
+            <div class="partitions-layout">
+                {gauges::partition_gauges(table, selected_partition, &on_partition)}
+                {replicas::replicas_panel(table, &reading.faults, selected, &dispatcher)}
+            </div>
+            <div class="partitions-layout">
+                <TrafficForm dispatcher={dispatcher.clone()} table={table.name.clone()} running={reading.traffic.clone()} />
+                {feed::feed(&reading.feed)}
+            </div>
+        </>
+    }
+}
