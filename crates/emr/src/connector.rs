@@ -142,7 +142,11 @@ pub struct TokenBucket {
 impl TokenBucket {
     /// A full bucket.
     pub fn new(rate: f64) -> TokenBucket {
-        let rate = if rate.is_finite() && rate > 0.0 { rate } else { 1.0 };
+        let rate = if rate.is_finite() && rate > 0.0 {
+            rate
+        } else {
+            1.0
+        };
         TokenBucket { rate, tokens: rate }
     }
 
@@ -179,16 +183,25 @@ mod tests {
     #[test]
     fn the_reference_example() {
         let p = plan(10 << 30, 1000.0, DEFAULT_READ_PERCENT, 64).unwrap();
-        assert_eq!((p.read_rate, p.segments, p.mappers, p.splits), (500, 10, 5, 5));
+        assert_eq!(
+            (p.read_rate, p.segments, p.mappers, p.splits),
+            (500, 10, 5, 5)
+        );
         assert_eq!(p.segments_by_split[0], vec![0, 5]);
-        assert!((p.bytes_per_second / 1e6 - 4.096).abs() < 1e-9, "about 4 MB/s");
+        assert!(
+            (p.bytes_per_second / 1e6 - 4.096).abs() < 1e-9,
+            "about 4 MB/s"
+        );
         // More nodes (map slots) change nothing: the read rate caps the mappers.
         let bigger = plan(10 << 30, 1000.0, DEFAULT_READ_PERCENT, 640).unwrap();
         assert_eq!(bigger.mappers, 5);
         assert_eq!(bigger.bytes_per_second, p.bytes_per_second);
         // More capacity does.
         let faster = plan(10 << 30, 4000.0, DEFAULT_READ_PERCENT, 640).unwrap();
-        assert_eq!((faster.segments, faster.mappers, faster.splits), (20, 20, 20));
+        assert_eq!(
+            (faster.segments, faster.mappers, faster.splits),
+            (20, 20, 20)
+        );
         assert_eq!(faster.bytes_per_second, 4.0 * p.bytes_per_second);
     }
 

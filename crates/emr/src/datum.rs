@@ -352,17 +352,26 @@ mod tests {
     fn the_hash_is_pinned() {
         // Partitioning depends on it: a key must land in the same reducer everywhere.
         // (FNV-1a of the type tag 3 followed by the bytes of "hello".)
-        assert_eq!(Datum::from("hello").stable_hash(), 0xa289_8e4e_474f_c1ba_u64);
+        assert_eq!(
+            Datum::from("hello").stable_hash(),
+            0xa289_8e4e_474f_c1ba_u64
+        );
     }
 
     #[test]
     fn items_convert_with_sets_as_lists() {
         let mut item = Item::new();
         item.insert("name".into(), AttributeValue::S("ann".into()));
-        item.insert("tags".into(), AttributeValue::Ss(vec!["x".into(), "y".into()]));
+        item.insert(
+            "tags".into(),
+            AttributeValue::Ss(vec!["x".into(), "y".into()]),
+        );
         item.insert("raw".into(), AttributeValue::B(vec![0, 255]));
         let d = Datum::from_item(&item);
-        assert_eq!(d.to_string(), r#"{"name": "ann", "raw": "00ff", "tags": ["x", "y"]}"#);
+        assert_eq!(
+            d.to_string(),
+            r#"{"name": "ann", "raw": "00ff", "tags": ["x", "y"]}"#
+        );
         assert!(d.encoded_len() > 10);
     }
 }

@@ -190,10 +190,16 @@ impl fmt::Display for EventKind {
                 write!(f, "hdfs re-replicated {block} {from} → {to}")
             }
             EventKind::BlocksUnderReplicated { node, blocks } => {
-                write!(f, "hdfs DataNode {node} dead: {blocks} blocks under-replicated")
+                write!(
+                    f,
+                    "hdfs DataNode {node} dead: {blocks} blocks under-replicated"
+                )
             }
             EventKind::BlockMissing { block, file } => {
-                write!(f, "hdfs MISSING {block} of {file}: its last replica is gone")
+                write!(
+                    f,
+                    "hdfs MISSING {block} of {file}: its last replica is gone"
+                )
             }
             EventKind::StepState {
                 step,

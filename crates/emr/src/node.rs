@@ -213,8 +213,15 @@ mod tests {
         let draws: Vec<(f64, bool)> = (0..20_000).map(|_| model.sample_node(&mut rng)).collect();
         let degraded: Vec<f64> = draws.iter().filter(|d| d.1).map(|d| d.0).collect();
         assert!((150..250).contains(&degraded.len()), "{}", degraded.len());
-        assert!(degraded.iter().all(|f| *f > 1.6), "degraded nodes are at least ~2x slower");
-        let healthy_max = draws.iter().filter(|d| !d.1).map(|d| d.0).fold(0.0, f64::max);
+        assert!(
+            degraded.iter().all(|f| *f > 1.6),
+            "degraded nodes are at least ~2x slower"
+        );
+        let healthy_max = draws
+            .iter()
+            .filter(|d| !d.1)
+            .map(|d| d.0)
+            .fold(0.0, f64::max);
         assert!(healthy_max < 1.4, "jitter stays small: {healthy_max}");
     }
 

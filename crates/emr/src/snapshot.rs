@@ -170,7 +170,11 @@ impl Cluster {
                             attempt: None,
                         });
                     }
-                    for a in job.attempts.iter().filter(|a| a.is_running() && a.node == n.id) {
+                    for a in job
+                        .attempts
+                        .iter()
+                        .filter(|a| a.is_running() && a.node == n.id)
+                    {
                         containers.push(ContainerSnapshot {
                             kind: match a.task {
                                 TaskRef::Map(_) => ContainerKind::Map,

@@ -50,9 +50,8 @@ impl JobSummary {
     pub fn of(job: &JobRun, now: dynaplay_sim::SimTime) -> JobSummary {
         let end = job.finished.unwrap_or(now);
         let since = |t: Option<dynaplay_sim::SimTime>| t.map(|t| (t - job.submitted).as_secs_f64());
-        let count = |f: &dyn Fn(&AttemptState) -> bool| {
-            job.attempts.iter().filter(|a| f(&a.state)).count()
-        };
+        let count =
+            |f: &dyn Fn(&AttemptState) -> bool| job.attempts.iter().filter(|a| f(&a.state)).count();
         let c = &job.counters;
         let hdfs_maps = c.data_local_maps + c.other_local_maps;
         let peak = |s: &crate::series::RateSeries| {

@@ -131,9 +131,15 @@ mod tests {
     fn m5_xlarge_matches_emr_defaults() {
         let t = InstanceType::named("m5.xlarge").unwrap();
         let s = ContainerSizing::for_instance(t);
-        assert_eq!((s.nodemanager_mb, s.map_mb, s.reduce_mb), (12_288, 3_072, 6_144));
+        assert_eq!(
+            (s.nodemanager_mb, s.map_mb, s.reduce_mb),
+            (12_288, 3_072, 6_144)
+        );
         let big = ContainerSizing::for_instance(InstanceType::named("m5.2xlarge").unwrap());
-        assert_eq!((big.nodemanager_mb, big.map_mb, big.reduce_mb), (24_576, 6_144, 12_288));
+        assert_eq!(
+            (big.nodemanager_mb, big.map_mb, big.reduce_mb),
+            (24_576, 6_144, 12_288)
+        );
     }
 
     #[test]
@@ -150,7 +156,10 @@ mod tests {
         for _ in 0..4 {
             assert!(n.allocate(ContainerKind::Map));
         }
-        assert!(!n.allocate(ContainerKind::Map), "four maps fill an m5.xlarge");
+        assert!(
+            !n.allocate(ContainerKind::Map),
+            "four maps fill an m5.xlarge"
+        );
         assert!(n.could_fit(ContainerKind::Reduce));
     }
 }

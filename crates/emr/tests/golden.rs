@@ -35,7 +35,12 @@
 //! Run with `UPDATE_GOLDEN=1` to rewrite the expected outcomes from what the engine does
 //! now — then read the diff before committing it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -106,7 +111,10 @@ impl Args {
     }
 
     fn num(&self, k: &str) -> Option<u64> {
-        self.get(k).map(|v| v.parse().unwrap_or_else(|_| panic!("{k}={v} is not a number")))
+        self.get(k).map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{k}={v} is not a number"))
+        })
     }
 
     fn pos(&self, i: usize) -> &str {
@@ -115,7 +123,14 @@ impl Args {
 }
 
 fn size(s: &str) -> u64 {
-    let units = [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1000)];
+    let units = [
+        ("GiB", 1u64 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1 << 10),
+        ("GB", 1_000_000_000),
+        ("MB", 1_000_000),
+        ("KB", 1000),
+    ];
     for (u, m) in units {
         if let Some(n) = s.strip_suffix(u) {
             return n.parse::<u64>().unwrap() * m;
@@ -140,7 +155,9 @@ fn lines_text(n: u64) -> String {
         let len = 3 + (x % 5);
         let line: Vec<&str> = (0..len)
             .map(|_| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 WORDS[((x >> 33) % WORDS.len() as u64) as usize]
             })
             .collect();
@@ -158,7 +175,9 @@ struct Session {
 
 impl Session {
     fn c(&mut self) -> &mut Cluster {
-        self.cluster.as_mut().expect("no cluster yet: start with `cluster`")
+        self.cluster
+            .as_mut()
+            .expect("no cluster yet: start with `cluster`")
     }
 
     fn events_since(&mut self, brief: bool) -> String {
@@ -259,7 +278,9 @@ impl Session {
                 } else if let Some(n) = a.num("lines") {
                     FileData::Bytes(std::sync::Arc::new(lines_text(n).into_bytes()))
                 } else {
-                    FileData::Bytes(std::sync::Arc::new(a.get("text").unwrap_or("").as_bytes().to_vec()))
+                    FileData::Bytes(std::sync::Arc::new(
+                        a.get("text").unwrap_or("").as_bytes().to_vec(),
+                    ))
                 };
                 self.c().put_file(&path, data)?;
                 out.push_str(&self.blocks(&path)?);
@@ -285,14 +306,26 @@ impl Session {
                 .unwrap();
                 for (id, d) in h.datanodes() {
                     let name = c.node(id).map(|n| n.name.clone()).unwrap_or_default();
-                    writeln!(out, "  {name}: {:?}, {} blocks, {} bytes", d.state, d.blocks.len(), d.used).unwrap();
+                    writeln!(
+                        out,
+                        "  {name}: {:?}, {} blocks, {} bytes",
+                        d.state,
+                        d.blocks.len(),
+                        d.used
+                    )
+                    .unwrap();
                 }
             }
             "nodes" => {
                 let c = self.c();
                 for n in c.nodes() {
                     if n.role == NodeRole::Primary {
-                        writeln!(out, "{} primary {} {}: NameNode, ResourceManager", n.name, n.instance.name, n.state).unwrap();
+                        writeln!(
+                            out,
+                            "{} primary {} {}: NameNode, ResourceManager",
+                            n.name, n.instance.name, n.state
+                        )
+                        .unwrap();
                         continue;
                     }
                     writeln!(
@@ -312,7 +345,20 @@ impl Session {
             }
             "steps" => {
                 for s in self.c().steps() {
-                    writeln!(out, "{} {:?} {} on failure {}{}", s.id, s.name, s.state.name(), s.action_on_failure, if s.reason.is_empty() { String::new() } else { format!(" ({})", s.reason) }).unwrap();
+                    writeln!(
+                        out,
+                        "{} {:?} {} on failure {}{}",
+                        s.id,
+                        s.name,
+                        s.state.name(),
+                        s.action_on_failure,
+                        if s.reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", s.reason)
+                        }
+                    )
+                    .unwrap();
                 }
                 writeln!(out, "cluster {}", self.c().state().name()).unwrap();
             }
@@ -344,8 +390,14 @@ impl Session {
                             .unwrap_or("count")
                             .split(',')
                             .map(|s| match s.split_once(':') {
-                                Some((f, at)) => Aggregate { func: AggFn::parse(f).unwrap(), attribute: Some(at.into()) },
-                                None => Aggregate { func: AggFn::parse(s).unwrap(), attribute: None },
+                                Some((f, at)) => Aggregate {
+                                    func: AggFn::parse(f).unwrap(),
+                                    attribute: Some(at.into()),
+                                },
+                                None => Aggregate {
+                                    func: AggFn::parse(s).unwrap(),
+                                    attribute: None,
+                                },
                             })
                             .collect(),
                     }),
@@ -353,7 +405,9 @@ impl Session {
                         k: a.num("k").unwrap_or(3) as usize,
                         by: a.get("by").unwrap().into(),
                         group_by: a.get("group").map(String::from),
-                        show: a.get("show").map_or(Vec::new(), |s| s.split(',').map(String::from).collect()),
+                        show: a
+                            .get("show")
+                            .map_or(Vec::new(), |s| s.split(',').map(String::from).collect()),
                         ascending: a.get("order") == Some("asc"),
                     }),
                     "script" => JobLogic::script(&data.join("\n"))?,
@@ -374,9 +428,9 @@ impl Session {
                 if let Some(f) = a.get("map-failure") {
                     config.failures.map_attempt_failure = f.parse().unwrap();
                 }
-                let action = a
-                    .get("on-failure")
-                    .map_or(ActionOnFailure::Continue, |s| ActionOnFailure::parse(s).unwrap());
+                let action = a.get("on-failure").map_or(ActionOnFailure::Continue, |s| {
+                    ActionOnFailure::parse(s).unwrap()
+                });
                 let id = self.c().add_step(StepConfig {
                     name: name.clone(),
                     job: JobSpec {
@@ -393,7 +447,13 @@ impl Session {
             "run" => {
                 let quiet = self.c().run_until_quiet(SimTime::from_secs(86_400));
                 let now = self.c().now();
-                writeln!(out, "{} at {}", if quiet { "quiet" } else { "still busy" }, now.compact()).unwrap();
+                writeln!(
+                    out,
+                    "{} at {}",
+                    if quiet { "quiet" } else { "still busy" },
+                    now.compact()
+                )
+                .unwrap();
             }
             "advance" => {
                 let d = dur(a.pos(0));
@@ -406,7 +466,8 @@ impl Session {
             }
             "crash" => {
                 let n = self.node(a.pos(0))?;
-                self.c().crash_worker(n, dur(a.get("for").unwrap_or("30s")))?;
+                self.c()
+                    .crash_worker(n, dur(a.get("for").unwrap_or("30s")))?;
             }
             "slow" => {
                 let n = self.node(a.pos(0))?;
@@ -428,14 +489,21 @@ impl Session {
                     _ => panic!("resize core=N or task=N"),
                 };
                 let changed = self.c().resize(role, n as u32)?;
-                let names: Vec<String> = changed.iter().map(|id| self.c().node(*id).unwrap().name.clone()).collect();
+                let names: Vec<String> = changed
+                    .iter()
+                    .map(|id| self.c().node(*id).unwrap().name.clone())
+                    .collect();
                 writeln!(out, "changing {}", names.join(", ")).unwrap();
             }
             "fail" => {
                 let task = a.get("task").map(|t| {
                     let (kind, i) = t.split_at(2);
                     let i: u32 = i.parse().unwrap();
-                    if kind == "m_" { TaskRef::Map(i) } else { TaskRef::Reduce(i) }
+                    if kind == "m_" {
+                        TaskRef::Map(i)
+                    } else {
+                        TaskRef::Reduce(i)
+                    }
                 });
                 let node = match a.get("node") {
                     Some(n) => Some(self.node(n)?),
@@ -446,7 +514,8 @@ impl Session {
                 writeln!(out, "the next {count} matching attempts will fail").unwrap();
             }
             "faults" => {
-                let plan = FaultPlan::from_str(&a.positional.join(" ")).map_err(|e| EmrError::InvalidConfig(e.to_string()))?;
+                let plan = FaultPlan::from_str(&a.positional.join(" "))
+                    .map_err(|e| EmrError::InvalidConfig(e.to_string()))?;
                 self.c().apply_fault_plan(&plan)?;
                 writeln!(out, "{} faults scheduled", plan.len()).unwrap();
             }
@@ -455,7 +524,8 @@ impl Session {
                 let p = connector::plan(
                     size(a.get("size").unwrap_or("0")),
                     a.num("rcu").unwrap_or(1) as f64,
-                    a.get("percent").map_or(connector::DEFAULT_READ_PERCENT, |p| p.parse().unwrap()),
+                    a.get("percent")
+                        .map_or(connector::DEFAULT_READ_PERCENT, |p| p.parse().unwrap()),
                     a.num("slots").unwrap_or(64),
                 )?;
                 writeln!(
@@ -480,15 +550,57 @@ impl Session {
                 let c = self.c();
                 let job = c.jobs().last().expect("no job yet");
                 let s = c.job_summary(job.id).unwrap();
-                writeln!(out, "{} {:?} {}{}", s.job, s.name, s.state, s.failure.map(|f| format!(": {f}")).unwrap_or_default()).unwrap();
-                writeln!(out, "  {:.3} s; first task after {:.3} s; {} maps, {} reduces", s.simulated_seconds, s.startup_seconds.unwrap_or(0.0), s.map_tasks, s.reduce_tasks).unwrap();
-                writeln!(out, "  attempts {} (failed {}, killed {}, speculative {}, speculative wins {})", s.attempts, s.attempts_failed, s.attempts_killed, s.speculative_attempts, s.speculative_wins).unwrap();
+                writeln!(
+                    out,
+                    "{} {:?} {}{}",
+                    s.job,
+                    s.name,
+                    s.state,
+                    s.failure.map(|f| format!(": {f}")).unwrap_or_default()
+                )
+                .unwrap();
+                writeln!(
+                    out,
+                    "  {:.3} s; first task after {:.3} s; {} maps, {} reduces",
+                    s.simulated_seconds,
+                    s.startup_seconds.unwrap_or(0.0),
+                    s.map_tasks,
+                    s.reduce_tasks
+                )
+                .unwrap();
+                writeln!(
+                    out,
+                    "  attempts {} (failed {}, killed {}, speculative {}, speculative wins {})",
+                    s.attempts,
+                    s.attempts_failed,
+                    s.attempts_killed,
+                    s.speculative_attempts,
+                    s.speculative_wins
+                )
+                .unwrap();
                 let k = &s.counters;
-                writeln!(out, "  locality {}", s.locality_ratio.map_or("n/a".to_string(), |l| format!("{:.2} ({} node-local, {} off-node)", l, k.data_local_maps, k.other_local_maps))).unwrap();
+                writeln!(
+                    out,
+                    "  locality {}",
+                    s.locality_ratio.map_or("n/a".to_string(), |l| format!(
+                        "{:.2} ({} node-local, {} off-node)",
+                        l, k.data_local_maps, k.other_local_maps
+                    ))
+                )
+                .unwrap();
                 writeln!(out, "  records: map in {}, map out {}, combine {} -> {}, reduce groups {}, reduce out {}", k.map_input_records, k.map_output_records, k.combine_input_records, k.combine_output_records, k.reduce_input_groups, k.reduce_output_records).unwrap();
-                writeln!(out, "  bytes: read {}, shuffled {}, written {}", s.bytes_read, s.bytes_shuffled, s.bytes_written).unwrap();
+                writeln!(
+                    out,
+                    "  bytes: read {}, shuffled {}, written {}",
+                    s.bytes_read, s.bytes_shuffled, s.bytes_written
+                )
+                .unwrap();
                 if !job.blacklist.is_empty() {
-                    let names: Vec<String> = job.blacklist.iter().map(|n| c.node(*n).unwrap().name.clone()).collect();
+                    let names: Vec<String> = job
+                        .blacklist
+                        .iter()
+                        .map(|n| c.node(*n).unwrap().name.clone())
+                        .collect();
                     writeln!(out, "  blacklisted: {}", names.join(", ")).unwrap();
                 }
             }
@@ -504,7 +616,14 @@ impl Session {
                         AttemptState::Killed(r) => format!("KILLED ({r})"),
                     };
                     let end = at.end.map_or("-".to_string(), |e| e.compact().to_string());
-                    writeln!(out, "{} on {node}{}: {} .. {end} {state}", at.label(), if at.speculative { " (speculative)" } else { "" }, at.start.compact()).unwrap();
+                    writeln!(
+                        out,
+                        "{} on {node}{}: {} .. {end} {state}",
+                        at.label(),
+                        if at.speculative { " (speculative)" } else { "" },
+                        at.start.compact()
+                    )
+                    .unwrap();
                 }
             }
             other => panic!("unknown command {other:?}"),
@@ -520,11 +639,34 @@ impl Session {
         }
         let mut out = String::new();
         for f in files {
-            writeln!(out, "{} ({} bytes, replication {})", f.path, f.data.len(), f.replication).unwrap();
+            writeln!(
+                out,
+                "{} ({} bytes, replication {})",
+                f.path,
+                f.data.len(),
+                f.replication
+            )
+            .unwrap();
             for b in &f.blocks {
                 let blk = c.hdfs().block(*b).unwrap();
-                let names: Vec<String> = blk.replicas.iter().map(|n| c.node(*n).unwrap().name.clone()).collect();
-                writeln!(out, "  {} {} bytes at {}: {}", blk.id, blk.size, blk.offset, if names.is_empty() { "NO REPLICAS".to_string() } else { names.join(", ") }).unwrap();
+                let names: Vec<String> = blk
+                    .replicas
+                    .iter()
+                    .map(|n| c.node(*n).unwrap().name.clone())
+                    .collect();
+                writeln!(
+                    out,
+                    "  {} {} bytes at {}: {}",
+                    blk.id,
+                    blk.size,
+                    blk.offset,
+                    if names.is_empty() {
+                        "NO REPLICAS".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                )
+                .unwrap();
             }
         }
         Ok(out)
@@ -600,8 +742,19 @@ fn golden_scripts() {
             .enumerate()
             .find(|(_, (e, a))| e != a)
             .map(|(i, (e, a))| (i + 1, e.to_string(), a.to_string()))
-            .unwrap_or((expected.lines().count().min(actual.lines().count()) + 1, String::new(), String::new()));
-        failures.push(format!("{}:{line}\n  expected: {want}\n  actual:   {got}", path.display()));
+            .unwrap_or((
+                expected.lines().count().min(actual.lines().count()) + 1,
+                String::new(),
+                String::new(),
+            ));
+        failures.push(format!(
+            "{}:{line}\n  expected: {want}\n  actual:   {got}",
+            path.display()
+        ));
     }
-    assert!(failures.is_empty(), "golden scripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden scripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}",
+        failures.join("\n")
+    );
 }

@@ -4,7 +4,12 @@
 //! The sort runs take a few seconds each in a debug build, so each is run once and shared
 //! by the tests that read it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::OnceLock;
 
@@ -56,14 +61,25 @@ fn within(value: f64, target: f64, tolerance: f64) -> bool {
 #[test]
 fn sort_takes_about_as_long_as_in_the_paper() {
     let s = &sort_normal().summary;
-    assert!(within(s.simulated_seconds, 891.0, 0.10), "{} s", s.simulated_seconds);
+    assert!(
+        within(s.simulated_seconds, 891.0, 0.10),
+        "{} s",
+        s.simulated_seconds
+    );
     assert_eq!((s.map_tasks, s.reduce_tasks), (15_000, 4_000));
     // Output written twice: 10^12 bytes of output, every block with two replicas.
     assert_eq!(s.bytes_read, 1_000_000_000_000);
-    let out = sort_normal().cluster.hdfs().file("/output/part-r-00000").unwrap();
+    let out = sort_normal()
+        .cluster
+        .hdfs()
+        .file("/output/part-r-00000")
+        .unwrap();
     assert_eq!(out.replication, 2);
     assert!(s.speculative_attempts > 0, "backup tasks ran");
-    assert!(s.locality_ratio.unwrap() > 0.9, "most maps read a local replica");
+    assert!(
+        s.locality_ratio.unwrap() > 0.9,
+        "most maps read a local replica"
+    );
 }
 
 #[test]
@@ -72,10 +88,17 @@ fn without_backup_tasks_sort_takes_about_44_percent_longer() {
     let slow = &sort_without_backups().summary;
     assert_eq!(slow.speculative_attempts, 0);
     let ratio = slow.simulated_seconds / normal;
-    assert!(within(ratio, 1.44, 0.15), "ratio {ratio:.3} ({} s vs {normal} s)", slow.simulated_seconds);
+    assert!(
+        within(ratio, 1.44, 0.15),
+        "ratio {ratio:.3} ({} s vs {normal} s)",
+        slow.simulated_seconds
+    );
     // The tail is a few stragglers, not a slow job: almost every reduce is done long
     // before the last one.
-    let job = sort_without_backups().cluster.job(sort_without_backups().job).unwrap();
+    let job = sort_without_backups()
+        .cluster
+        .job(sort_without_backups().job)
+        .unwrap();
     let mut ends: Vec<f64> = job
         .attempts
         .iter()
@@ -116,8 +139,16 @@ fn sort_rates_input_above_shuffle_above_output_with_two_shuffle_humps() {
     assert!(s.peak_input_mbps > s.peak_shuffle_mbps, "{s:?}");
     assert!(s.peak_shuffle_mbps > s.peak_output_mbps, "{s:?}");
     // The output rate is the paper's 2–4 GB/s; the input near its 13 GB/s.
-    assert!((2_000.0..4_000.0).contains(&s.peak_output_mbps), "{}", s.peak_output_mbps);
-    assert!((10_000.0..20_000.0).contains(&s.peak_input_mbps), "{}", s.peak_input_mbps);
+    assert!(
+        (2_000.0..4_000.0).contains(&s.peak_output_mbps),
+        "{}",
+        s.peak_output_mbps
+    );
+    assert!(
+        (10_000.0..20_000.0).contains(&s.peak_input_mbps),
+        "{}",
+        s.peak_input_mbps
+    );
     let job = sort_normal().cluster.job(sort_normal().job).unwrap();
     let humps = job
         .shuffle_rate
@@ -126,7 +157,10 @@ fn sort_rates_input_above_shuffle_above_output_with_two_shuffle_humps() {
     // The first while the maps run, the second when the second wave of reduces starts,
     // well after the first has stopped.
     let maps_done = s.maps_done_seconds.unwrap();
-    assert!(humps[0].0 < maps_done && humps[0].1 <= maps_done + 30.0, "{humps:?}");
+    assert!(
+        humps[0].0 < maps_done && humps[0].1 <= maps_done + 30.0,
+        "{humps:?}"
+    );
     assert!(humps[1].0 > maps_done + 120.0, "{humps:?}");
     // Two waves: no more than two reduces per machine at a time.
     let first_wave = job
@@ -141,13 +175,25 @@ fn sort_rates_input_above_shuffle_above_output_with_two_shuffle_humps() {
 fn grep_takes_about_150_seconds_with_a_minute_of_start_up() {
     let r = run(Preset::OsdiGrep, PresetOptions::default());
     let s = &r.summary;
-    assert!(within(s.simulated_seconds, 150.0, 0.10), "{} s", s.simulated_seconds);
+    assert!(
+        within(s.simulated_seconds, 150.0, 0.10),
+        "{} s",
+        s.simulated_seconds
+    );
     let startup = s.startup_seconds.unwrap();
     assert!((50.0..75.0).contains(&startup), "start-up {startup} s");
-    assert!(s.peak_input_mbps > 30_000.0, "peak {} MB/s", s.peak_input_mbps);
+    assert!(
+        s.peak_input_mbps > 30_000.0,
+        "peak {} MB/s",
+        s.peak_input_mbps
+    );
     assert_eq!((s.map_tasks, s.reduce_tasks), (15_000, 1));
     // 92,337 matching records of 100 bytes: about 9 MB of output.
-    assert!((8_000_000..10_000_000).contains(&s.bytes_written), "{}", s.bytes_written);
+    assert!(
+        (8_000_000..10_000_000).contains(&s.bytes_written),
+        "{}",
+        s.bytes_written
+    );
 }
 
 #[test]

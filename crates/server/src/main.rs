@@ -1,5 +1,7 @@
 //! `dynaplay`: Dynaplay's native command line.
 
+mod emr_cli;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -67,6 +69,12 @@ enum Command {
         #[arg(long, default_value_t = 300_000)]
         dax_query_ttl_ms: u64,
     },
+    /// Simulate Amazon EMR: replay the MapReduce paper's experiments, or run a MapReduce
+    /// job on a real file on a simulated cluster.
+    Emr {
+        #[command(subcommand)]
+        command: emr_cli::EmrCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -102,6 +110,7 @@ fn main() -> ExitCode {
             });
             serve(&host, port, Options { seed }, realism, dax)
         }
+        Command::Emr { command } => emr_cli::run(command),
     }
 }
 

@@ -10,7 +10,9 @@
 //!
 //! Requests are ordinary GetItem and PutItem requests through the same door as every
 //! other client's (client name `traffic`); the generator keeps one request body per kind
-//! and rewrites only its key, so it costs little beyond the engine's own work.
+//! and rewrites only its key, in place, so it costs little beyond the engine's own work.
+
+use std::fmt::Write as _;
 
 use dynaplay_dynamo::key::ScalarType;
 use dynaplay_sim::{LatencyDistribution, SimDuration, SimRng, SimTime};
@@ -111,6 +113,30 @@ fn key_value(scalar: ScalarType, n: u64) -> Value {
         // Only sort keys can be binary here (see `Traffic::new`): one constant value.
         ScalarType::B => json!({ "B": "AA==" }),
     }
+}
+
+/// Makes `slot` the wire value [`key_value`] gives for number `n`, reusing its string
+/// when it already has that shape.
+fn set_key_value(slot: &mut Value, scalar: ScalarType, n: u64) {
+    let tag = match scalar {
+        ScalarType::S => "S",
+        ScalarType::N => "N",
+        ScalarType::B => "B",
+    };
+    if scalar != ScalarType::B
+        && let Value::Object(members) = slot
+        && members.len() == 1
+        && let Some(Value::String(text)) = members.get_mut(tag)
+    {
+        text.clear();
+        // Writing to a `String` cannot fail.
+        let _ = match scalar {
+            ScalarType::S => write!(text, "key-{n}"),
+            _ => write!(text, "{n}"),
+        };
+        return;
+    }
+    *slot = key_value(scalar, n);
 }
 
 impl Traffic {
@@ -236,7 +262,6 @@ impl Traffic {
         let consistent = read && self.rng.chance(self.spec.consistent_fraction);
         self.next_at += self.arrivals.sample(&mut self.rng);
         self.stats.issued += 1;
-        let value = key_value(self.hash_type, n);
         let (operation, body, field) = if !read {
             self.stats.writes += 1;
             ("PutItem", &mut self.put, "Item")
@@ -248,7 +273,7 @@ impl Traffic {
             ("GetItem", &mut self.get, "Key")
         };
         if let Some(slot) = body.get_mut(field).and_then(|k| k.get_mut(&self.hash_name)) {
-            *slot = value;
+            set_key_value(slot, self.hash_type, n);
         }
         (operation, body)
     }

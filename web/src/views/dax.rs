@@ -18,6 +18,7 @@ mod caches;
 mod cluster;
 mod experiment_panel;
 mod experiments;
+mod format;
 mod lab;
 mod latency_chart;
 mod paths;

@@ -9,8 +9,17 @@
 //! keeps the most recent ones (a bounded memory for an endless simulation). The sequence
 //! of events *is* the history: the same seed and the same commands give the same events,
 //! byte for byte when serialised.
+//!
+//! The ring is written far more often than it is read: generated traffic records an event
+//! per request and per log apply, tens of thousands a second, and the views look at the
+//! newest few. So the model records most events in a compact form ([`RequestRecord`],
+//! applies) whose text is static or shared with the model — interned client and operation
+//! names, the table's name — and which holds one partition or replica inline: recording
+//! one allocates nothing and dropping one unread frees nothing. An event is built in its
+//! public shape ([`Event`]) the first time it is read, and kept for later reads.
 
 use std::collections::VecDeque;
+use std::sync::{Arc, OnceLock};
 
 use dynaplay_sim::SimTime;
 use serde::{Deserialize, Serialize};
@@ -181,12 +190,295 @@ pub enum EventKind {
     },
 }
 
-/// The most recent events, oldest first.
+/// Text an unread event holds: static, or shared with the model, so that recording it
+/// allocates nothing.
 #[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Text {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Text {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Text::Static(text) => text,
+            Text::Shared(text) => text,
+        }
+    }
+}
+
+/// Up to one element inline, more on the heap: a request touches one partition, is
+/// served by one replica and writes one item far more often than not.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Few<T> {
+    Empty,
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Default for Few<T> {
+    fn default() -> Self {
+        Few::Empty
+    }
+}
+
+impl<T> Few<T> {
+    pub(crate) fn push(&mut self, item: T) {
+        *self = match std::mem::take(self) {
+            Few::Empty => Few::One(item),
+            Few::One(first) => Few::Many(vec![first, item]),
+            Few::Many(mut items) => {
+                items.push(item);
+                Few::Many(items)
+            }
+        };
+    }
+
+    pub(crate) fn as_slice(&self) -> &[T] {
+        match self {
+            Few::Empty => &[],
+            Few::One(item) => std::slice::from_ref(item),
+            Few::Many(items) => items,
+        }
+    }
+
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
+        match self {
+            Few::Empty => &mut [],
+            Few::One(item) => std::slice::from_mut(item),
+            Few::Many(items) => items,
+        }
+    }
+
+    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
+        self.as_mut_slice().get_mut(index)
+    }
+
+    /// Inserts `item` at `index` (at the end if `index` is past it).
+    pub(crate) fn insert(&mut self, index: usize, item: T) {
+        *self = match std::mem::take(self) {
+            Few::Empty => Few::One(item),
+            Few::One(first) if index == 0 => Few::Many(vec![item, first]),
+            Few::One(first) => Few::Many(vec![first, item]),
+            Few::Many(mut items) => {
+                items.insert(index.min(items.len()), item);
+                Few::Many(items)
+            }
+        };
+    }
+
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.as_slice().iter()
+    }
+}
+
+/// A [`ServedBy`] as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ServedRecord {
+    pub partition: u32,
+    pub replica: usize,
+    pub zone: Text,
+    pub applied_lsn: u64,
+    pub leader: bool,
+}
+
+/// An [`AckedWrite`] as recorded: the slots that had persisted it, ascending (the leader
+/// and at most one follower).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AckedRecord {
+    pub partition: u32,
+    pub lsn: u64,
+    pub key: String,
+    pub replicas: [Option<usize>; 2],
+}
+
+/// A [`RequestEvent`] as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RequestRecord {
+    pub request: u64,
+    pub client: Text,
+    pub operation: Text,
+    pub table: Option<Text>,
+    pub partitions: Few<u32>,
+    pub consistency: Option<Consistency>,
+    pub served_by: Few<ServedRecord>,
+    pub stale: bool,
+    pub missed: Vec<MissedWrite>,
+    pub acked: Few<AckedRecord>,
+    pub throttled: Option<Throttle>,
+    pub error: Option<&'static str>,
+    pub latency_us: u64,
+    pub consumed: f64,
+}
+
+impl RequestRecord {
+    pub(crate) fn new(request: u64, client: Text, operation: Text) -> RequestRecord {
+        RequestRecord {
+            request,
+            client,
+            operation,
+            table: None,
+            partitions: Few::Empty,
+            consistency: None,
+            served_by: Few::Empty,
+            stale: false,
+            missed: Vec::new(),
+            acked: Few::Empty,
+            throttled: None,
+            error: None,
+            latency_us: 0,
+            consumed: 0.0,
+        }
+    }
+
+    fn event(&self) -> RequestEvent {
+        RequestEvent {
+            request: self.request,
+            client: self.client.as_str().to_string(),
+            operation: self.operation.as_str().to_string(),
+            table: self.table.as_ref().map(|t| t.as_str().to_string()),
+            partitions: self.partitions.as_slice().to_vec(),
+            consistency: self.consistency,
+            served_by: self
+                .served_by
+                .as_slice()
+                .iter()
+                .map(|s| ServedBy {
+                    partition: s.partition,
+                    replica: s.replica,
+                    zone: s.zone.as_str().to_string(),
+                    applied_lsn: s.applied_lsn,
+                    leader: s.leader,
+                })
+                .collect(),
+            stale: self.stale,
+            missed: self.missed.clone(),
+            acked: self
+                .acked
+                .as_slice()
+                .iter()
+                .map(|a| AckedWrite {
+                    partition: a.partition,
+                    lsn: a.lsn,
+                    key: a.key.clone(),
+                    replicas: a.replicas.iter().flatten().copied().collect(),
+                })
+                .collect(),
+            throttled: self.throttled.clone(),
+            error: self.error.map(str::to_string),
+            latency_us: self.latency_us,
+            consumed: self.consumed,
+        }
+    }
+}
+
+/// An event recorded in compact form (see the module comment).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Record {
+    Request(RequestRecord),
+    LogApplied {
+        table: Text,
+        partition: u32,
+        replica: usize,
+        lsn: u64,
+    },
+    IndexApplied {
+        table: Text,
+        index: Text,
+        partition: u32,
+        lsn: u64,
+    },
+}
+
+impl Record {
+    fn kind(&self) -> EventKind {
+        match self {
+            Record::Request(request) => EventKind::Request(request.event()),
+            Record::LogApplied {
+                table,
+                partition,
+                replica,
+                lsn,
+            } => EventKind::LogApplied {
+                table: table.as_str().to_string(),
+                partition: *partition,
+                replica: *replica,
+                lsn: *lsn,
+            },
+            Record::IndexApplied {
+                table,
+                index,
+                partition,
+                lsn,
+            } => EventKind::IndexApplied {
+                table: table.as_str().to_string(),
+                index: index.as_str().to_string(),
+                partition: *partition,
+                lsn: *lsn,
+            },
+        }
+    }
+}
+
+/// One event in the ring: built in full when pushed, or recorded compactly and built on
+/// first read.
+#[derive(Debug, Clone)]
+enum Slot {
+    Full(Event),
+    Compact {
+        seq: u64,
+        at: SimTime,
+        record: Record,
+        built: OnceLock<Box<Event>>,
+    },
+}
+
+impl Slot {
+    fn seq(&self) -> u64 {
+        match self {
+            Slot::Full(event) => event.seq,
+            Slot::Compact { seq, .. } => *seq,
+        }
+    }
+
+    fn event(&self) -> &Event {
+        match self {
+            Slot::Full(event) => event,
+            Slot::Compact {
+                seq,
+                at,
+                record,
+                built,
+            } => built.get_or_init(|| {
+                Box::new(Event {
+                    seq: *seq,
+                    at: *at,
+                    kind: record.kind(),
+                })
+            }),
+        }
+    }
+}
+
+/// Most distinct client and operation names interned; beyond, each is allocated.
+const MAX_NAMES: usize = 64;
+
+/// The most recent events, oldest first.
+#[derive(Debug, Clone)]
 pub struct EventLog {
-    events: VecDeque<Event>,
+    events: VecDeque<Slot>,
     capacity: usize,
     next_seq: u64,
+    /// Client and operation names seen, shared by the records naming them.
+    names: Vec<Arc<str>>,
+}
+
+impl PartialEq for EventLog {
+    fn eq(&self, other: &EventLog) -> bool {
+        self.capacity == other.capacity
+            && self.next_seq == other.next_seq
+            && self.iter().eq(other.iter())
+    }
 }
 
 impl Default for EventLog {
@@ -201,29 +493,52 @@ impl EventLog {
             events: VecDeque::new(),
             capacity: capacity.max(1),
             next_seq: 1,
+            names: Vec::new(),
         }
     }
 
-    pub fn push(&mut self, at: SimTime, kind: EventKind) {
+    fn push_slot(&mut self, slot: impl FnOnce(u64) -> Slot) {
         if self.events.len() >= self.capacity {
             self.events.pop_front();
         }
-        self.events.push_back(Event {
-            seq: self.next_seq,
-            at,
-            kind,
-        });
+        self.events.push_back(slot(self.next_seq));
         self.next_seq += 1;
+    }
+
+    pub fn push(&mut self, at: SimTime, kind: EventKind) {
+        self.push_slot(|seq| Slot::Full(Event { seq, at, kind }));
+    }
+
+    /// Appends an event in compact form.
+    pub(crate) fn record(&mut self, at: SimTime, record: Record) {
+        self.push_slot(|seq| Slot::Compact {
+            seq,
+            at,
+            record,
+            built: OnceLock::new(),
+        });
+    }
+
+    /// `name` as shared text for records.
+    pub(crate) fn intern(&mut self, name: &str) -> Text {
+        if let Some(known) = self.names.iter().find(|known| ***known == *name) {
+            return Text::Shared(Arc::clone(known));
+        }
+        let text: Arc<str> = Arc::from(name);
+        if self.names.len() < MAX_NAMES {
+            self.names.push(Arc::clone(&text));
+        }
+        Text::Shared(text)
     }
 
     /// Every kept event with a sequence number above `seq` (0 for all).
     pub fn since(&self, seq: u64) -> impl Iterator<Item = &Event> {
-        let first = self.events.partition_point(|e| e.seq <= seq);
-        self.events.range(first..)
+        let first = self.events.partition_point(|e| e.seq() <= seq);
+        self.events.range(first..).map(Slot::event)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Event> {
-        self.events.iter()
+        self.events.iter().map(Slot::event)
     }
 
     pub fn len(&self) -> usize {

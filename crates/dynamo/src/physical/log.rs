@@ -1,7 +1,8 @@
 //! The replication log of one partition, and rewinding to a log position.
 //!
 //! Every write the leader accepts becomes a [`LogRecord`]: its log sequence number (LSN,
-//! increasing across the table), the item's key, and the item before and after the write.
+//! increasing across the table), the item's key, and the item before the write (the item
+//! after it is the engine's, or the next record's before-image, so the log keeps no copy).
 //! Replicas persist and apply records in LSN order, so a replica's state is "every record
 //! up to my applied LSN". The engine's `Database` always holds the newest state, so the
 //! state as of an older position is recovered by *rewinding*: for each key written after
@@ -30,7 +31,6 @@ pub struct LogRecord {
     /// The partition key's hash, to divide the log when a partition splits.
     pub hash: u128,
     pub before: Option<Item>,
-    pub after: Option<Item>,
     /// When the leader accepted it, and when the quorum acknowledged it.
     pub at: SimTime,
     pub acked_at: SimTime,
@@ -134,13 +134,12 @@ mod tests {
         [("v".to_string(), AttributeValue::S(v.into()))].into()
     }
 
-    fn record(lsn: u64, pk: &str, before: Option<&str>, after: Option<&str>) -> LogRecord {
+    fn record(lsn: u64, pk: &str, before: Option<&str>, _after: Option<&str>) -> LogRecord {
         LogRecord {
             lsn,
             key: key(pk),
             hash: lsn as u128,
             before: before.map(item),
-            after: after.map(item),
             at: SimTime::ZERO,
             acked_at: SimTime::ZERO,
             request: lsn * 10,

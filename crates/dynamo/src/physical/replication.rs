@@ -15,63 +15,60 @@
 //! seconds by a log replica (which counts towards quorum but serves no reads) that is
 //! rebuilt into a full replica within minutes.
 
+use std::sync::Arc;
+
 use dynaplay_sim::{SimDuration, SimTime};
 
-use super::events::EventKind;
+use super::events::{EventKind, Few, Record, Text};
 use super::log::LogRecord;
 use super::replica::{Replica, ReplicaKind, ZONES};
 use super::service::DynamoService;
+use super::table_model::TableHandle;
 
-/// Something the model does later.
+/// Something the model does later, to partition `partition` of the table `table` names
+/// (by name and engine id: a table deleted and created again is not the same table).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Action {
     /// A follower persists the log up to `lsn`.
     Persist {
-        table: String,
-        table_id: String,
+        table: Arc<TableHandle>,
         partition: u32,
         member: u32,
         lsn: u64,
     },
     /// A follower applies (and persists) the log up to `lsn`.
     Apply {
-        table: String,
-        table_id: String,
+        table: Arc<TableHandle>,
         partition: u32,
         member: u32,
         lsn: u64,
     },
     /// A global secondary index applies a partition's writes up to `lsn`.
     IndexApply {
-        table: String,
-        table_id: String,
+        table: Arc<TableHandle>,
         partition: u32,
-        index: String,
+        index: Arc<str>,
         lsn: u64,
     },
     /// The lease has run out: elect a leader if possible.
     Election {
-        table: String,
-        table_id: String,
+        table: Arc<TableHandle>,
         partition: u32,
     },
     /// A member still down is replaced by a log replica.
     Replace {
-        table: String,
-        table_id: String,
+        table: Arc<TableHandle>,
         partition: u32,
         member: u32,
     },
     /// A log replica becomes a full replica.
     Rebuild {
-        table: String,
-        table_id: String,
+        table: Arc<TableHandle>,
         partition: u32,
         member: u32,
     },
     SplitDone {
-        table: String,
-        table_id: String,
+        table: Arc<TableHandle>,
         partition: u32,
     },
     /// A fault of a plan starts or ends.
@@ -99,12 +96,11 @@ impl DynamoService {
         self.actions.peek_time()
     }
 
-    /// The partitions now holding what partition `id` of table `name` (with engine id
-    /// `table_id`) held.
-    fn locate(&self, name: &str, table_id: &str, id: u32) -> Vec<usize> {
-        match self.tables.get(name) {
-            Some(model) if model.table_id == table_id => model.resolve(id),
-            _ => Vec::new(),
+    /// The partitions now holding what partition `id` of the table `handle` names held.
+    fn locate(&self, handle: &TableHandle, id: u32) -> Few<usize> {
+        match self.tables.get(&*handle.name) {
+            Some(model) if model.table_id == handle.table_id => model.resolve_few(id),
+            _ => Few::Empty,
         }
     }
 
@@ -113,13 +109,12 @@ impl DynamoService {
         match action {
             Action::Persist {
                 table,
-                table_id,
                 partition,
                 member,
                 lsn,
             } => {
-                for index in self.locate(&table, &table_id, partition) {
-                    self.with_member(&table, index, member, |replica| {
+                for &index in self.locate(&table, partition).iter() {
+                    self.with_member(&table.name, index, member, |replica| {
                         if replica.is_connected() {
                             replica.persisted_lsn = replica.persisted_lsn.max(lsn);
                         }
@@ -128,40 +123,41 @@ impl DynamoService {
             }
             Action::Apply {
                 table,
-                table_id,
                 partition,
                 member,
                 lsn,
             } => {
-                for index in self.locate(&table, &table_id, partition) {
-                    self.apply(&table, index, member, lsn, now);
+                for &index in self.locate(&table, partition).iter() {
+                    self.apply(&table.name, index, member, lsn, now);
                 }
             }
             Action::IndexApply {
                 table,
-                table_id,
                 partition,
                 index: name,
                 lsn,
             } => {
-                for index in self.locate(&table, &table_id, partition) {
+                for &index in self.locate(&table, partition).iter() {
                     let Some(part) = self
                         .tables
-                        .get_mut(&table)
+                        .get_mut(&*table.name)
                         .and_then(|m| m.partitions.get_mut(index))
                     else {
                         continue;
                     };
-                    let applied = part.index_applied.entry(name.clone()).or_insert(0);
+                    let applied = match part.index_applied.get_mut(&*name) {
+                        Some(applied) => applied,
+                        None => part.index_applied.entry(name.to_string()).or_insert(0),
+                    };
                     if *applied < lsn {
                         *applied = lsn;
                         let id = part.id;
-                        self.trim(&table, index);
-                        self.emit(
+                        self.trim(&table.name, index);
+                        self.events.record(
                             now,
-                            EventKind::IndexApplied {
-                                table: table.clone(),
-                                index: name.clone(),
+                            Record::IndexApplied {
+                                table: Text::Shared(Arc::clone(&table.name)),
+                                index: Text::Shared(Arc::clone(&name)),
                                 partition: id,
                                 lsn,
                             },
@@ -169,42 +165,33 @@ impl DynamoService {
                     }
                 }
             }
-            Action::Election {
-                table,
-                table_id,
-                partition,
-            } => {
-                for index in self.locate(&table, &table_id, partition) {
-                    self.elect(&table, index, now);
+            Action::Election { table, partition } => {
+                for &index in self.locate(&table, partition).iter() {
+                    self.elect(&table.name, index, now);
                 }
             }
             Action::Replace {
                 table,
-                table_id,
                 partition,
                 member,
             } => {
-                for index in self.locate(&table, &table_id, partition) {
-                    self.replace(&table, &table_id, index, member, now);
+                for &index in self.locate(&table, partition).iter() {
+                    self.replace(&table, index, member, now);
                 }
             }
             Action::Rebuild {
                 table,
-                table_id,
                 partition,
                 member,
             } => {
-                for index in self.locate(&table, &table_id, partition) {
-                    self.rebuild(&table, index, member, now);
+                for &index in self.locate(&table, partition).iter() {
+                    self.rebuild(&table.name, index, member, now);
                 }
             }
-            Action::SplitDone {
-                table,
-                table_id,
-                partition,
-            } => {
-                let done = match (self.tables.get_mut(&table), self.db.table(&table)) {
-                    (Some(model), Some(engine)) if model.table_id == table_id => {
+            Action::SplitDone { table, partition } => {
+                let name = &*table.name;
+                let done = match (self.tables.get_mut(name), self.db.table(name)) {
+                    (Some(model), Some(engine)) if model.table_id == table.table_id => {
                         model.finish_split(partition, now, engine)
                     }
                     _ => None,
@@ -213,12 +200,12 @@ impl DynamoService {
                     self.emit(
                         now,
                         EventKind::SplitFinished {
-                            table: table.clone(),
+                            table: name.to_string(),
                             parent: partition,
                             children,
                         },
                     );
-                    self.ensure_partitions(&table, now);
+                    self.ensure_partitions(name, now);
                 }
             }
             Action::Fault { fault, start } => {
@@ -272,10 +259,11 @@ impl DynamoService {
         if replica.kind == ReplicaKind::Full && replica.applied_lsn < lsn {
             replica.applied_lsn = lsn;
             self.trim(table, index);
-            self.emit(
+            let table = self.shared_name(table);
+            self.events.record(
                 now,
-                EventKind::LogApplied {
-                    table: table.to_string(),
+                Record::LogApplied {
+                    table,
                     partition: id,
                     replica: slot,
                     lsn,
@@ -296,24 +284,31 @@ impl DynamoService {
         }
     }
 
+    /// The name of table `table` as shared text for events.
+    pub(super) fn shared_name(&self, table: &str) -> Text {
+        match self.tables.get(table) {
+            Some(model) => Text::Shared(Arc::clone(&model.handle.name)),
+            None => Text::Shared(Arc::from(table)),
+        }
+    }
+
     /// Appends `record` at the leader of partition `index` and sends it to the followers;
-    /// returns the slots that had persisted it at acknowledgement and how long the quorum
-    /// took.
+    /// returns the slots that had persisted it at acknowledgement (ascending: the leader
+    /// and the fastest follower) and how long the quorum took.
     pub(super) fn replicate(
         &mut self,
         table: &str,
         index: usize,
         record: LogRecord,
         now: SimTime,
-    ) -> (Vec<usize>, SimDuration) {
+    ) -> ([Option<usize>; 2], SimDuration) {
         let config = &self.config;
         let Some(model) = self.tables.get_mut(table) else {
-            return (Vec::new(), SimDuration::ZERO);
+            return ([None, None], SimDuration::ZERO);
         };
-        let table_id = model.table_id.clone();
-        let indexes = model.global_indexes.clone();
+        let handle = Arc::clone(&model.handle);
         let Some(partition) = model.partitions.get_mut(index) else {
-            return (Vec::new(), SimDuration::ZERO);
+            return ([None, None], SimDuration::ZERO);
         };
         let lsn = record.lsn;
         let id = partition.id;
@@ -347,11 +342,10 @@ impl DynamoService {
             .iter()
             .min_by_key(|(slot, _, persist, _, _)| (*persist, *slot))
             .map(|d| (d.0, d.2));
-        let mut acked = vec![leader];
+        let mut acked = [Some(leader), None];
         let mut quorum = SimDuration::ZERO;
         if let Some((slot, persist)) = fastest {
-            acked.push(slot);
-            acked.sort_unstable();
+            acked = [Some(leader.min(slot)), Some(leader.max(slot))];
             quorum = persist;
             if let Some(replica) = partition.replicas.get_mut(slot) {
                 replica.persisted_lsn = replica.persisted_lsn.max(lsn);
@@ -366,8 +360,7 @@ impl DynamoService {
                 self.actions.schedule(
                     now + persist,
                     Action::Persist {
-                        table: table.to_string(),
-                        table_id: table_id.clone(),
+                        table: Arc::clone(&handle),
                         partition: id,
                         member,
                         lsn,
@@ -378,8 +371,7 @@ impl DynamoService {
                 self.actions.schedule(
                     now + persist + lag,
                     Action::Apply {
-                        table: table.to_string(),
-                        table_id: table_id.clone(),
+                        table: Arc::clone(&handle),
                         partition: id,
                         member,
                         lsn,
@@ -387,15 +379,19 @@ impl DynamoService {
                 );
             }
         }
+        let indexes = self
+            .tables
+            .get(table)
+            .map(|m| m.index_names.as_slice())
+            .unwrap_or_default();
         for name in indexes {
             let lag = config.index_lag.sample(&mut self.model_rng);
             self.actions.schedule(
                 now + lag,
                 Action::IndexApply {
-                    table: table.to_string(),
-                    table_id: table_id.clone(),
+                    table: Arc::clone(&handle),
                     partition: id,
-                    index: name,
+                    index: Arc::clone(name),
                     lsn,
                 },
             );
@@ -430,7 +426,7 @@ impl DynamoService {
         let Some(model) = self.tables.get(table) else {
             return;
         };
-        let table_id = model.table_id.clone();
+        let handle = Arc::clone(&model.handle);
         let Some(partition) = model.partitions.get(index) else {
             return;
         };
@@ -455,8 +451,7 @@ impl DynamoService {
                 self.actions.schedule(
                     now + delay,
                     Action::Replace {
-                        table: table.to_string(),
-                        table_id: table_id.clone(),
+                        table: Arc::clone(&handle),
                         partition: id,
                         member,
                     },
@@ -477,8 +472,7 @@ impl DynamoService {
                 self.actions.schedule(
                     now + lag,
                     Action::Apply {
-                        table: table.to_string(),
-                        table_id: table_id.clone(),
+                        table: Arc::clone(&handle),
                         partition: id,
                         member,
                         lsn: committed,
@@ -498,7 +492,7 @@ impl DynamoService {
         let Some(model) = self.tables.get_mut(table) else {
             return;
         };
-        let table_id = model.table_id.clone();
+        let handle = Arc::clone(&model.handle);
         let Some(partition) = model.partitions.get_mut(index) else {
             return;
         };
@@ -538,8 +532,7 @@ impl DynamoService {
             self.actions.schedule(
                 at,
                 Action::Election {
-                    table: table.to_string(),
-                    table_id,
+                    table: handle,
                     partition: id,
                 },
             );
@@ -550,7 +543,7 @@ impl DynamoService {
         let Some(model) = self.tables.get_mut(table) else {
             return;
         };
-        let table_id = model.table_id.clone();
+        let handle = Arc::clone(&model.handle);
         let Some(partition) = model.partitions.get_mut(index) else {
             return;
         };
@@ -599,8 +592,7 @@ impl DynamoService {
             self.actions.schedule(
                 now + lag,
                 Action::Apply {
-                    table: table.to_string(),
-                    table_id: table_id.clone(),
+                    table: Arc::clone(&handle),
                     partition: id,
                     member,
                     lsn: committed,
@@ -609,7 +601,8 @@ impl DynamoService {
         }
     }
 
-    fn replace(&mut self, table: &str, table_id: &str, index: usize, member: u32, now: SimTime) {
+    fn replace(&mut self, handle: &Arc<TableHandle>, index: usize, member: u32, now: SimTime) {
+        let table = &*handle.name;
         let rebuild = self.sample(&self.config.rebuild.clone());
         let zones_down = self.zones_down.clone();
         let Some(partition) = self
@@ -630,8 +623,7 @@ impl DynamoService {
         if partition.connected() < 2 {
             let id = partition.id;
             let action = Action::Replace {
-                table: table.to_string(),
-                table_id: table_id.to_string(),
+                table: Arc::clone(handle),
                 partition: id,
                 member,
             };
@@ -688,8 +680,7 @@ impl DynamoService {
         self.actions.schedule(
             now + rebuild,
             Action::Rebuild {
-                table: table.to_string(),
-                table_id: table_id.to_string(),
+                table: Arc::clone(handle),
                 partition: id,
                 member: new_member,
             },

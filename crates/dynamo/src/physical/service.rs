@@ -27,6 +27,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use dynaplay_sim::{EventQueue, LatencyDistribution, SimDuration, SimRng, SimTime};
 use serde_json::Value;
@@ -35,20 +36,21 @@ use super::Realism;
 use super::admission::{self, ChargeSignals, throttle_error, unavailable_error};
 use super::config::ModelConfig;
 use super::events::{
-    AckedWrite, Consistency, EventKind, EventLog, MissedWrite, RequestEvent, ServedBy, Throttle,
+    AckedRecord, Consistency, EventKind, EventLog, Few, MissedWrite, Record, RequestRecord,
+    ServedRecord, Text, Throttle,
 };
 use super::faults::ActiveFault;
 use super::hash_range::{HashRange, hex};
 use super::layout::{PARTITION_MAX_BYTES, partitions_for_size, partitions_for_throughput};
 use super::log::{LogRecord, Missed};
 use super::partition::SplitReason;
+use super::replica::ZONES;
 use super::replication::Action;
 use super::route::{self, Route, Target};
 use super::table_model::{CapacityMode, TableModel};
 use crate::db::{Database, RequestContext};
 use crate::error::{DynamoError, ErrorKind};
 use crate::key::{KeyValue, PrimaryKey};
-use crate::keyhash::key_hash;
 use crate::table::{IndexKind, Slot, Table};
 use crate::value::{Item, item_size};
 
@@ -119,36 +121,60 @@ impl Timing {
     }
 }
 
-/// One partition's part in a request.
-#[derive(Debug, Clone, Default)]
-struct PartPlan {
+/// One partition's part in a request (keys borrowed from its route).
+#[derive(Debug, Clone)]
+struct PartPlan<'r> {
     index: usize,
     id: u32,
     /// Share of the request's units this partition is charged (0: not charged).
     weight: u32,
     /// Items the request reads or writes here by key.
-    keys: Vec<PrimaryKey>,
-    /// Of those, the ones it writes.
-    logged: Vec<PrimaryKey>,
-    partition_key: Option<KeyValue>,
+    keys: Few<&'r PrimaryKey>,
+    /// Of those, the ones it writes, with their partition keys' hashes.
+    logged: Few<(&'r PrimaryKey, u128)>,
+    partition_key: Option<&'r KeyValue>,
     range: Option<HashRange>,
     first_hash: Option<u128>,
 }
 
-impl PartPlan {
+impl<'r> PartPlan<'r> {
+    fn new(index: usize, id: u32) -> PartPlan<'r> {
+        PartPlan {
+            index,
+            id,
+            weight: 0,
+            keys: Few::Empty,
+            logged: Few::Empty,
+            partition_key: None,
+            range: None,
+            first_hash: None,
+        }
+    }
+
     fn wants(&self, record: &LogRecord) -> bool {
-        self.keys.contains(&record.key)
-            || self.partition_key.as_ref() == Some(&record.key.hash)
+        self.keys.iter().any(|key| **key == record.key)
+            || self.partition_key == Some(&record.key.hash)
             || self.range.is_some_and(|r| r.contains(record.hash))
     }
 }
 
 #[derive(Debug, Clone)]
-struct TablePlan {
-    table: String,
-    global_index: Option<String>,
+struct TablePlan<'r> {
+    table: &'r str,
+    global_index: Option<&'r str>,
     strong: bool,
-    parts: Vec<PartPlan>,
+    parts: Few<PartPlan<'r>>,
+}
+
+/// A write's place in the plans and the item before it.
+type BeforeImage<'r> = (usize, usize, &'r PrimaryKey, u128, Option<Item>);
+
+/// A zone's name as text for events.
+fn zone_text(zone: &str) -> Text {
+    match ZONES.iter().find(|z| **z == zone) {
+        Some(zone) => Text::Static(zone),
+        None => Text::Shared(Arc::from(zone)),
+    }
 }
 
 /// Operations that change tables rather than items.
@@ -188,13 +214,11 @@ fn force_capacity(request: &Value) -> (Cow<'_, Value>, bool) {
 /// The base-table units a response reports for `table`.
 fn reported_units(response: &Value, table: &str) -> Option<f64> {
     let consumed = response.get("ConsumedCapacity")?;
-    let entries: Vec<&Value> = match consumed {
-        Value::Array(list) => list.iter().collect(),
-        other => vec![other],
-    };
-    let entry = entries
-        .into_iter()
-        .find(|e| e.get("TableName").and_then(Value::as_str) == Some(table))?;
+    let names = |e: &&Value| e.get("TableName").and_then(Value::as_str) == Some(table);
+    let entry = match consumed {
+        Value::Array(list) => list.iter().find(names),
+        other => Some(other).filter(names),
+    }?;
     entry
         .get("Table")
         .and_then(|t| t.get("CapacityUnits"))
@@ -282,29 +306,16 @@ impl DynamoService {
         let now = self.now;
         self.next_request += 1;
         let id = self.next_request;
-        let mut event = RequestEvent {
-            request: id,
-            client: client.to_string(),
-            operation: operation.to_string(),
-            table: None,
-            partitions: Vec::new(),
-            consistency: None,
-            served_by: Vec::new(),
-            stale: false,
-            missed: Vec::new(),
-            acked: Vec::new(),
-            throttled: None,
-            error: None,
-            latency_us: 0,
-            consumed: 0.0,
-        };
+        let client = self.events.intern(client);
+        let named = self.events.intern(operation);
+        let mut event = RequestRecord::new(id, client, named);
         let (result, timing) = match route::route(&self.db, operation, request) {
             Some(route) => self.execute_routed(operation, request, &route, now, &mut event),
             None => {
                 event.table = request
                     .get("TableName")
                     .and_then(Value::as_str)
-                    .map(str::to_string);
+                    .map(|name| Text::Shared(Arc::from(name)));
                 let result = self
                     .db
                     .execute(operation, request, &RequestContext::at(now));
@@ -317,10 +328,10 @@ impl DynamoService {
         let sampled = self.latency(timing);
         event.latency_us = sampled.as_micros();
         if let Err(err) = &result {
-            event.error = Some(err.kind.name().to_string());
+            event.error = Some(err.kind.name());
         }
         let stale = event.stale;
-        self.emit(now, EventKind::Request(event));
+        self.events.record(now, Record::Request(event));
         Outcome {
             request: id,
             result,
@@ -356,23 +367,30 @@ impl DynamoService {
         &mut self,
         operation: &str,
         request: &Value,
-        route: &Route,
+        route: &Route<'_>,
         now: SimTime,
-        event: &mut RequestEvent,
+        event: &mut RequestRecord,
     ) -> (Result<Value, DynamoError>, Timing) {
-        for table in &route.tables {
-            self.sync_table(&table.table, now);
+        for table in route.tables.iter() {
+            self.sync_table(table.table, now);
         }
-        event.table = route.tables.first().map(|t| t.table.clone());
-        let plans: Vec<TablePlan> = route
+        event.table = route
             .tables
             .iter()
-            .filter_map(|t| self.plan(t, route))
-            .collect();
-        event.partitions = plans
-            .iter()
-            .flat_map(|p| p.parts.iter().map(|part| part.id))
-            .collect();
+            .next()
+            .map(|t| self.shared_name(t.table));
+        let mut plans: Few<TablePlan<'_>> = Few::Empty;
+        for table in route.tables.iter() {
+            if let Some(plan) = self.plan(table, route) {
+                plans.push(plan);
+            }
+        }
+        let plans = plans.as_slice();
+        for plan in plans {
+            for part in plan.parts.iter() {
+                event.partitions.push(part.id);
+            }
+        }
         let strong = route.write || route.transactional || plans.iter().any(|p| p.strong);
         event.consistency = Some(if strong {
             Consistency::Strong
@@ -388,28 +406,28 @@ impl DynamoService {
         });
         timing.transactional = route.transactional;
 
-        if self.realism.stale_reads && !self.available(&plans, route) {
+        if self.realism.stale_reads && !self.available(plans, route) {
             return (Err(unavailable_error()), Timing::of(Class::Refused));
         }
-        if let Some(err) = self.admit(&plans, route, now, event) {
+        if let Some(err) = self.admit(plans, route, now, event) {
             return (Err(err), Timing::of(Class::Refused));
         }
 
         // Before-images of what the request writes.
-        let mut writes: Vec<(usize, usize, PrimaryKey, Option<Item>)> = Vec::new();
+        let mut writes: Few<BeforeImage<'_>> = Few::Empty;
         if route.write {
             for (t, plan) in plans.iter().enumerate() {
-                let table = self.db.table(&plan.table);
+                let table = self.db.table(plan.table);
                 for (p, part) in plan.parts.iter().enumerate() {
-                    for key in &part.logged {
+                    for &(key, hash) in part.logged.iter() {
                         let before = table.and_then(|t| t.get(key)).cloned();
-                        writes.push((t, p, key.clone(), before));
+                        writes.push((t, p, key, hash, before));
                     }
                 }
             }
         }
 
-        let rewinds = self.choose_replicas(&plans, route, event, &mut timing);
+        let rewinds = self.choose_replicas(plans, route, event, &mut timing);
         let saved = self.rewind(&rewinds);
         let (forced, strip) = force_capacity(request);
         let mut result = self
@@ -417,9 +435,9 @@ impl DynamoService {
             .execute(operation, forced.as_ref(), &RequestContext::at(now));
         self.restore(saved);
 
-        self.charge(&plans, route, &result, now, event);
+        self.charge(plans, route, &result, now, event);
         if route.write && result.is_ok() {
-            self.log_writes(&plans, writes, now, event, &mut timing);
+            self.log_writes(plans, writes, now, event, &mut timing);
         }
         if strip && let Ok(Value::Object(map)) = &mut result {
             map.remove("ConsumedCapacity");
@@ -427,34 +445,43 @@ impl DynamoService {
         (result, timing)
     }
 
-    /// Places one table's part of a request on partitions.
-    fn plan(&self, table_route: &route::TableRoute, route: &Route) -> Option<TablePlan> {
-        let model = self.tables.get(&table_route.table)?;
-        let mut parts: BTreeMap<usize, PartPlan> = BTreeMap::new();
+    /// Places one table's part of a request on partitions (in key-space order).
+    fn plan<'r>(
+        &self,
+        table_route: &'r route::TableRoute<'_>,
+        route: &Route<'_>,
+    ) -> Option<TablePlan<'r>> {
+        let model = self.tables.get(table_route.table)?;
+        let mut parts: Few<PartPlan<'r>> = Few::Empty;
         let mut first_scan_part = None;
-        for target in &table_route.targets {
+        for target in table_route.targets.iter() {
             let range = target.hash_range();
-            for index in model.indices_in(range) {
+            for index in model.overlapping(range) {
                 let Some(partition) = model.partitions.get(index) else {
                     continue;
                 };
-                let part = parts.entry(index).or_insert_with(|| PartPlan {
-                    index,
-                    id: partition.id,
-                    ..PartPlan::default()
-                });
+                let position = match parts.as_slice().binary_search_by_key(&index, |p| p.index) {
+                    Ok(position) => position,
+                    Err(position) => {
+                        parts.insert(position, PartPlan::new(index, partition.id));
+                        position
+                    }
+                };
+                let Some(part) = parts.get_mut(position) else {
+                    continue;
+                };
                 match target {
-                    Target::Key { key, logged } => {
+                    Target::Key { key, hash, logged } => {
                         part.weight += 1;
-                        part.keys.push(key.clone());
+                        part.keys.push(key);
                         if *logged {
-                            part.logged.push(key.clone());
+                            part.logged.push((key, *hash));
                         }
                         part.first_hash.get_or_insert(range.start);
                     }
                     Target::PartitionKey(value) => {
                         part.weight += 1;
-                        part.partition_key = Some(value.clone());
+                        part.partition_key = Some(value);
                         part.first_hash.get_or_insert(range.start);
                     }
                     Target::Range(range) => {
@@ -468,17 +495,17 @@ impl DynamoService {
             }
         }
         Some(TablePlan {
-            table: table_route.table.clone(),
-            global_index: table_route.global_index.clone(),
+            table: table_route.table,
+            global_index: table_route.global_index.as_deref(),
             strong: table_route.consistent || route.transactional,
-            parts: parts.into_values().collect(),
+            parts,
         })
     }
 
     /// Whether every partition involved can serve the request now.
-    fn available(&self, plans: &[TablePlan], route: &Route) -> bool {
+    fn available(&self, plans: &[TablePlan<'_>], route: &Route<'_>) -> bool {
         plans.iter().all(|plan| {
-            let Some(model) = self.tables.get(&plan.table) else {
+            let Some(model) = self.tables.get(plan.table) else {
                 return true;
             };
             plan.parts.iter().all(|part| {
@@ -500,14 +527,14 @@ impl DynamoService {
     /// error (when throttling is enforced).
     fn admit(
         &mut self,
-        plans: &[TablePlan],
-        route: &Route,
+        plans: &[TablePlan<'_>],
+        route: &Route<'_>,
         now: SimTime,
-        event: &mut RequestEvent,
+        event: &mut RequestRecord,
     ) -> Option<DynamoError> {
         let adaptive = self.config.adaptive_capacity;
         for plan in plans {
-            let Some(model) = self.tables.get_mut(&plan.table) else {
+            let Some(model) = self.tables.get_mut(plan.table) else {
                 continue;
             };
             for part in plan.parts.iter().filter(|p| p.weight > 0) {
@@ -533,21 +560,21 @@ impl DynamoService {
     }
 
     /// Picks the replicas that serve a read and collects what they have not applied.
-    fn choose_replicas(
+    fn choose_replicas<'r>(
         &mut self,
-        plans: &[TablePlan],
-        route: &Route,
-        event: &mut RequestEvent,
+        plans: &[TablePlan<'r>],
+        route: &Route<'_>,
+        event: &mut RequestRecord,
         timing: &mut Timing,
-    ) -> Vec<(String, BTreeMap<PrimaryKey, Missed>)> {
+    ) -> Vec<(&'r str, BTreeMap<PrimaryKey, Missed>)> {
         let mut rewinds = Vec::new();
         for plan in plans {
-            let Some(model) = self.tables.get(&plan.table) else {
+            let Some(model) = self.tables.get(plan.table) else {
                 continue;
             };
             let mut missed_here: BTreeMap<PrimaryKey, Missed> = BTreeMap::new();
             let eventual = !route.write && !plan.strong && self.realism.stale_reads;
-            if let Some(index) = plan.global_index.as_ref().filter(|_| eventual) {
+            if let Some(index) = plan.global_index.filter(|_| eventual) {
                 // A global index has caught up with each partition to its own position.
                 for partition in &model.partitions {
                     let applied = partition
@@ -568,7 +595,7 @@ impl DynamoService {
                     }
                 }
             }
-            for part in &plan.parts {
+            for part in plan.parts.iter() {
                 let Some(partition) = model.partitions.get(part.index) else {
                     continue;
                 };
@@ -594,10 +621,10 @@ impl DynamoService {
                 };
                 timing.factor = timing.factor.max(replica.slow);
                 if !route.write {
-                    event.served_by.push(ServedBy {
+                    event.served_by.push(ServedRecord {
                         partition: partition.id,
                         replica: slot,
-                        zone: replica.zone.clone(),
+                        zone: zone_text(&replica.zone),
                         applied_lsn: replica.applied_lsn,
                         leader: partition.leader == Some(slot),
                     });
@@ -620,17 +647,17 @@ impl DynamoService {
             }
             if !missed_here.is_empty() {
                 event.stale = true;
-                rewinds.push((plan.table.clone(), missed_here));
+                rewinds.push((plan.table, missed_here));
             }
         }
         rewinds
     }
 
     /// Puts the before-images in place; returns what to restore.
-    fn rewind(
+    fn rewind<'r>(
         &mut self,
-        rewinds: &[(String, BTreeMap<PrimaryKey, Missed>)],
-    ) -> Vec<(String, PrimaryKey, Option<Item>)> {
+        rewinds: &'r [(&'r str, BTreeMap<PrimaryKey, Missed>)],
+    ) -> Vec<(&'r str, &'r PrimaryKey, Option<Item>)> {
         let mut saved = Vec::new();
         for (name, missed) in rewinds {
             let Some(table) = self.db.table_mut(name) else {
@@ -638,16 +665,16 @@ impl DynamoService {
             };
             for (key, missed) in missed {
                 let current = set_item(table, key, missed.before.clone());
-                saved.push((name.clone(), key.clone(), current));
+                saved.push((*name, key, current));
             }
         }
         saved
     }
 
-    fn restore(&mut self, saved: Vec<(String, PrimaryKey, Option<Item>)>) {
+    fn restore(&mut self, saved: Vec<(&str, &PrimaryKey, Option<Item>)>) {
         for (name, key, item) in saved.into_iter().rev() {
-            if let Some(table) = self.db.table_mut(&name) {
-                set_item(table, &key, item);
+            if let Some(table) = self.db.table_mut(name) {
+                set_item(table, key, item);
             }
         }
     }
@@ -655,11 +682,11 @@ impl DynamoService {
     /// Charges what the request consumed to the partitions it was admitted on.
     fn charge(
         &mut self,
-        plans: &[TablePlan],
-        route: &Route,
+        plans: &[TablePlan<'_>],
+        route: &Route<'_>,
         result: &Result<Value, DynamoError>,
         now: SimTime,
-        event: &mut RequestEvent,
+        event: &mut RequestRecord,
     ) {
         for plan in plans {
             let weight: u32 = plan.parts.iter().map(|p| p.weight).sum();
@@ -667,7 +694,7 @@ impl DynamoService {
                 continue;
             }
             let units = match result {
-                Ok(response) => reported_units(response, &plan.table),
+                Ok(response) => reported_units(response, plan.table),
                 // A failed condition still costs the writes it would have made.
                 Err(err)
                     if matches!(
@@ -675,15 +702,16 @@ impl DynamoService {
                         ErrorKind::ConditionalCheckFailed | ErrorKind::TransactionCanceled
                     ) =>
                 {
-                    let keys = plan.parts.iter().map(|p| p.logged.len()).sum::<usize>();
+                    let keys = plan.parts.iter().map(|p| p.logged.as_slice().len()).sum::<usize>();
                     Some(keys.max(1) as f64 * if route.transactional { 2.0 } else { 1.0 })
                 }
                 Err(_) => None,
             };
             let Some(units) = units else { continue };
             event.consumed += units;
+            // Only signals with something in them lead anywhere (see `act_on`).
             let mut signals = Vec::new();
-            if let Some(model) = self.tables.get_mut(&plan.table) {
+            if let Some(model) = self.tables.get_mut(plan.table) {
                 for part in plan.parts.iter().filter(|p| p.weight > 0) {
                     let share = units * f64::from(part.weight) / f64::from(weight);
                     let signal = admission::charge(
@@ -694,11 +722,13 @@ impl DynamoService {
                         part.first_hash,
                         now,
                     );
-                    signals.push((part.index, signal));
+                    if signal != ChargeSignals::default() {
+                        signals.push((part.index, signal));
+                    }
                 }
             }
             for (index, signal) in signals {
-                self.act_on(&plan.table, index, signal, now);
+                self.act_on(plan.table, index, signal, now);
             }
         }
     }
@@ -722,26 +752,32 @@ impl DynamoService {
     /// Appends each write to its partition's log and replicates it.
     fn log_writes(
         &mut self,
-        plans: &[TablePlan],
-        writes: Vec<(usize, usize, PrimaryKey, Option<Item>)>,
+        plans: &[TablePlan<'_>],
+        writes: Few<BeforeImage<'_>>,
         now: SimTime,
-        event: &mut RequestEvent,
+        event: &mut RequestRecord,
         timing: &mut Timing,
     ) {
         let mut grown = Vec::new();
-        for (t, p, key, before) in writes {
+        let writes = match writes {
+            Few::Empty => Vec::new(),
+            Few::One(write) => vec![write],
+            Few::Many(writes) => writes,
+        };
+        for (t, p, key, hash, before) in writes {
             let (Some(plan), Some(part)) = (
                 plans.get(t),
-                plans.get(t).and_then(|plan| plan.parts.get(p)),
+                plans.get(t).and_then(|plan| plan.parts.as_slice().get(p)),
             ) else {
                 continue;
             };
+            // The item as written: what the partition now holds of it.
             let after = self
                 .db
-                .table(&plan.table)
-                .and_then(|table| table.get(&key))
-                .cloned();
-            let Some(model) = self.tables.get_mut(&plan.table) else {
+                .table(plan.table)
+                .and_then(|table| table.get(key))
+                .map(|item| item_size(item) as u64);
+            let Some(model) = self.tables.get_mut(plan.table) else {
                 continue;
             };
             let lsn = model.next_lsn;
@@ -750,42 +786,41 @@ impl DynamoService {
             let Some(partition) = model.partitions.get_mut(part.index) else {
                 continue;
             };
-            let size = |item: &Option<Item>| item.as_ref().map_or(0, |i| item_size(i) as u64);
+            let before_size = before.as_ref().map_or(0, |i| item_size(i) as u64);
             partition.size_bytes =
-                (partition.size_bytes + size(&after)).saturating_sub(size(&before));
+                (partition.size_bytes + after.unwrap_or(0)).saturating_sub(before_size);
             partition.item_count = (partition.item_count + u64::from(after.is_some()))
                 .saturating_sub(u64::from(before.is_some()));
             if partition.size_bytes > PARTITION_MAX_BYTES {
-                grown.push((plan.table.clone(), part.index));
+                grown.push((plan.table, part.index));
             }
             let record = LogRecord {
                 lsn,
-                hash: key_hash(&key.hash),
+                hash,
                 key: key.clone(),
                 before,
-                after,
                 at: now,
                 acked_at: now,
                 request: event.request,
             };
-            let (replicas, quorum) = self.replicate(&plan.table, part.index, record, now);
+            let (replicas, quorum) = self.replicate(plan.table, part.index, record, now);
             timing.quorum = timing.quorum.max(quorum);
             let slow = self
                 .tables
-                .get(&plan.table)
+                .get(plan.table)
                 .and_then(|m| m.partitions.get(part.index))
                 .and_then(|p| p.leader_replica())
                 .map_or(1.0, |r| r.slow);
             timing.factor = timing.factor.max(slow);
-            event.acked.push(AckedWrite {
+            event.acked.push(AckedRecord {
                 partition: part.id,
                 lsn,
-                key: display_key(&key),
+                key: display_key(key),
                 replicas,
             });
         }
         for (table, index) in grown {
-            self.split_for_size(&table, index, now);
+            self.split_for_size(table, index, now);
         }
     }
 
@@ -822,12 +857,11 @@ impl DynamoService {
             return;
         };
         let id = partition.id;
-        let table_id = model.table_id.clone();
+        let handle = Arc::clone(&model.handle);
         self.actions.schedule(
             now + takes,
             Action::SplitDone {
-                table: name.to_string(),
-                table_id,
+                table: handle,
                 partition: id,
             },
         );

@@ -14,11 +14,13 @@
 //! way to the children.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use dynaplay_sim::{SimDuration, SimTime};
 
 use super::bucket::TokenBucket;
 use super::config::{ON_DEMAND_INITIAL_RCU, ON_DEMAND_INITIAL_WCU, ON_DEMAND_SCALE_WINDOW};
+use super::events::Few;
 use super::hash_range::HashRange;
 use super::layout::{PARTITION_MAX_RCU, PARTITION_MAX_WCU, initial_partitions};
 use super::log::ReplicationLog;
@@ -105,6 +107,14 @@ impl Peaks {
     }
 }
 
+/// How scheduled actions and recorded events name a table: its name and engine id,
+/// shared rather than copied for each of them.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct TableHandle {
+    pub name: Arc<str>,
+    pub table_id: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableModel {
     pub name: String,
@@ -133,6 +143,10 @@ pub struct TableModel {
     pub version: u64,
     /// Partitions an on-demand table is scaling out to, ahead of its traffic.
     pub wanted_partitions: u32,
+    /// The name and id, shared with actions and events.
+    pub(crate) handle: Arc<TableHandle>,
+    /// `global_indexes`, shared with actions and events.
+    pub(crate) index_names: Vec<Arc<str>>,
 }
 
 fn table_rates(mode: CapacityMode, peaks: &Peaks) -> (f64, f64) {
@@ -173,6 +187,11 @@ impl TableModel {
             lineage: BTreeMap::new(),
             version: 0,
             wanted_partitions: 0,
+            handle: Arc::new(TableHandle {
+                name: Arc::from(def.name.as_str()),
+                table_id: def.table_id.clone(),
+            }),
+            index_names: Vec::new(),
         };
         model.sync_indexes(table);
         for range in HashRange::even(count) {
@@ -254,6 +273,7 @@ impl TableModel {
                     .or_insert(partition.committed_lsn);
             }
         }
+        self.index_names = names.iter().map(|n| Arc::from(n.as_str())).collect();
         self.global_indexes = names;
     }
 
@@ -291,27 +311,41 @@ impl TableModel {
 
     /// Positions of the partitions overlapping `range`.
     pub fn indices_in(&self, range: HashRange) -> Vec<usize> {
+        self.overlapping(range).collect()
+    }
+
+    /// [`TableModel::indices_in`], without collecting them.
+    pub(crate) fn overlapping(&self, range: HashRange) -> impl Iterator<Item = usize> + '_ {
         let first = self
             .partitions
             .partition_point(|p| p.range.end < range.start);
-        (first..self.partitions.len())
-            .take_while(|&i| {
-                self.partitions
-                    .get(i)
-                    .is_some_and(|p| p.range.start <= range.end)
-            })
-            .collect()
+        (first..self.partitions.len()).take_while(move |&i| {
+            self.partitions
+                .get(i)
+                .is_some_and(|p| p.range.start <= range.end)
+        })
     }
 
     /// Positions of the partitions now holding what partition `id` held (itself, or its
     /// descendants after splits).
     pub fn resolve(&self, id: u32) -> Vec<usize> {
+        self.resolve_few(id).as_slice().to_vec()
+    }
+
+    /// [`TableModel::resolve`], without allocating in the usual case of a partition that
+    /// has not split.
+    pub(crate) fn resolve_few(&self, id: u32) -> Few<usize> {
         if let Some(index) = self.partitions.iter().position(|p| p.id == id) {
-            return vec![index];
+            return Few::One(index);
         }
         match self.lineage.get(&id) {
-            Some(children) => children.iter().flat_map(|c| self.resolve(*c)).collect(),
-            None => Vec::new(),
+            Some(children) => Few::Many(
+                children
+                    .iter()
+                    .flat_map(|c| self.resolve_few(*c).as_slice().to_vec())
+                    .collect(),
+            ),
+            None => Few::Empty,
         }
     }
 

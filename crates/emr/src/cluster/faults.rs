@@ -164,7 +164,9 @@ impl Cluster {
     /// Slows a node's work by `factor` (new attempts only) until healed.
     pub fn slow_node(&mut self, node: NodeId, factor: f64) -> Result<()> {
         if !factor.is_finite() || factor <= 0.0 {
-            return Err(EmrError::InvalidConfig(format!("slowdown {factor} must be positive")));
+            return Err(EmrError::InvalidConfig(format!(
+                "slowdown {factor} must be positive"
+            )));
         }
         let n = self
             .node_mut(node)
@@ -397,8 +399,7 @@ impl Cluster {
             Some(o) => {
                 c.map_output_records -= o.output_records.min(c.map_output_records);
                 c.combine_input_records -= o.combine_input_records.min(c.combine_input_records);
-                c.combine_output_records -=
-                    o.combine_output_records.min(c.combine_output_records);
+                c.combine_output_records -= o.combine_output_records.min(c.combine_output_records);
             }
             None => c.map_output_records -= (bytes / rb).min(c.map_output_records),
         }
@@ -439,7 +440,9 @@ impl Cluster {
         for (block, file) in report.missing {
             self.emit(EventKind::BlockMissing { block, file });
         }
-        self.copies.in_flight.retain(|_, (a, b)| *a != node && *b != node);
+        self.copies
+            .in_flight
+            .retain(|_, (a, b)| *a != node && *b != node);
         self.copies.streams.remove(&node);
         self.kick_replication();
     }
@@ -478,7 +481,12 @@ impl Cluster {
                 .iter()
                 .filter(|(_, s)| **s >= limit)
                 .map(|(n, _)| *n)
-                .chain(self.nodes.iter().map(|n| n.id).filter(|n| !self.datanode_up(*n)))
+                .chain(
+                    self.nodes
+                        .iter()
+                        .map(|n| n.id)
+                        .filter(|n| !self.datanode_up(*n)),
+                )
                 .collect();
             let Some((from, to)) = self.hdfs.plan_copy(b, &busy, &mut self.rng.placement) else {
                 waiting = true;

@@ -47,7 +47,10 @@ impl JobState {
     }
 
     pub fn is_done(&self) -> bool {
-        matches!(self, JobState::Succeeded | JobState::Failed | JobState::Killed)
+        matches!(
+            self,
+            JobState::Succeeded | JobState::Failed | JobState::Killed
+        )
     }
 }
 
@@ -230,16 +233,17 @@ pub struct JobRun {
     pub(crate) committed_by_partition: Vec<f64>,
     pub(crate) shuffling: BTreeSet<AttemptId>,
     pub(crate) shuffle_ticking: bool,
-    pub(crate) speculating: bool,
     pub(crate) offer_round: bool,
+    /// Maps are waiting with no room anywhere: no new reduces until they are placed.
+    pub(crate) maps_starved: bool,
+    /// Running map attempts.
+    pub(crate) running_maps: usize,
     /// Running map attempts reading their split over the network.
     pub(crate) remote_reads: usize,
     /// Reducers that had data to fetch at the last shuffle tick.
     pub(crate) backlogged_fetches: usize,
     pub(crate) map_time: (f64, u32),
     pub(crate) reduce_post_time: (f64, u32),
-    /// Map output the whole job produces when it is known in advance (synthetic input).
-    pub(crate) total_map_output: f64,
 }
 
 impl JobRun {
@@ -261,7 +265,12 @@ impl JobRun {
     /// Bytes of partition `p` committed by maps so far.
     pub(crate) fn available(&self, p: u32) -> f64 {
         let r = self.reduces.len().max(1) as f64;
-        self.committed_uniform / r + self.committed_by_partition.get(p as usize).copied().unwrap_or(0.0)
+        self.committed_uniform / r
+            + self
+                .committed_by_partition
+                .get(p as usize)
+                .copied()
+                .unwrap_or(0.0)
     }
 
     pub(crate) fn has_pending_maps(&self) -> bool {
@@ -269,11 +278,17 @@ impl JobRun {
     }
 
     pub fn maps_succeeded(&self) -> usize {
-        self.maps.iter().filter(|m| m.state == TaskState::Succeeded).count()
+        self.maps
+            .iter()
+            .filter(|m| m.state == TaskState::Succeeded)
+            .count()
     }
 
     pub fn reduces_succeeded(&self) -> usize {
-        self.reduces.iter().filter(|r| r.state == TaskState::Succeeded).count()
+        self.reduces
+            .iter()
+            .filter(|r| r.state == TaskState::Succeeded)
+            .count()
     }
 
     /// The running attempts of a task.

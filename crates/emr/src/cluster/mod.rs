@@ -177,13 +177,22 @@ impl ClusterConfig {
             return Err(EmrError::InvalidConfig("at most 10,000 nodes".into()));
         }
         if self.block_size < 1 {
-            return Err(EmrError::InvalidConfig("the block size must be positive".into()));
+            return Err(EmrError::InvalidConfig(
+                "the block size must be positive".into(),
+            ));
         }
         if self.replication == Some(0) {
-            return Err(EmrError::InvalidConfig("dfs.replication must be at least 1".into()));
+            return Err(EmrError::InvalidConfig(
+                "dfs.replication must be at least 1".into(),
+            ));
         }
-        if self.core_network_mbps.is_some_and(|c| !c.is_finite() || c <= 0.0) {
-            return Err(EmrError::InvalidConfig("the core network must be positive".into()));
+        if self
+            .core_network_mbps
+            .is_some_and(|c| !c.is_finite() || c <= 0.0)
+        {
+            return Err(EmrError::InvalidConfig(
+                "the core network must be positive".into(),
+            ));
         }
         if let Some(s) = &self.sizing
             && (s.map_mb == 0 || s.reduce_mb == 0 || s.map_mb > s.nodemanager_mb)
@@ -455,7 +464,8 @@ impl Cluster {
     }
 
     pub(crate) fn node_name(&self, id: NodeId) -> String {
-        self.node(id).map_or_else(|| format!("node-{}", id.0), |n| n.name.clone())
+        self.node(id)
+            .map_or_else(|| format!("node-{}", id.0), |n| n.name.clone())
     }
 
     pub(crate) fn node_is_up(&self, id: NodeId) -> bool {
@@ -668,7 +678,9 @@ impl Cluster {
     pub fn read_dir_text(&self, dir: &str) -> Result<String> {
         let files = self.hdfs.list(dir);
         if files.is_empty() {
-            return Err(EmrError::NotFound(format!("{dir}: no such file or directory")));
+            return Err(EmrError::NotFound(format!(
+                "{dir}: no such file or directory"
+            )));
         }
         let mut out = String::new();
         for f in files {
@@ -698,7 +710,9 @@ impl Cluster {
     pub fn terminate(&mut self) -> Result<()> {
         if matches!(
             self.state,
-            ClusterState::Terminating | ClusterState::Terminated | ClusterState::TerminatedWithErrors
+            ClusterState::Terminating
+                | ClusterState::Terminated
+                | ClusterState::TerminatedWithErrors
         ) {
             return Err(EmrError::InvalidState(format!(
                 "the cluster is already {}",
@@ -728,5 +742,165 @@ impl Cluster {
                 by_mem.min(u64::from(n.yarn.vcores))
             })
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::JobLogic;
+    use crate::mapreduce::spec::{JobConfig, JobInput, JobSpec};
+
+    fn wordcount(output: &str, reduces: u32) -> StepConfig {
+        StepConfig {
+            name: output.into(),
+            job: JobSpec {
+                name: output.into(),
+                logic: JobLogic::WordCount,
+                input: JobInput::Hdfs(vec!["/in".into()]),
+                output: output.into(),
+                config: JobConfig {
+                    reduces: Some(reduces),
+                    ..JobConfig::default()
+                },
+            },
+            action_on_failure: ActionOnFailure::Continue,
+        }
+    }
+
+    #[test]
+    fn the_lifecycle_follows_emr_and_its_timings() {
+        let mut config = ClusterConfig::demo(2, 0, 1);
+        config.provisioning = SimDuration::from_secs(300);
+        config.bootstrap = SimDuration::from_secs(60);
+        config.keep_alive = false;
+        let mut c = Cluster::new(config).unwrap();
+        assert_eq!(c.state(), ClusterState::Starting);
+        assert!(
+            c.put_text("/in/a", "x").is_err(),
+            "no HDFS before the nodes are up"
+        );
+        c.advance_to(SimTime::from_secs(299));
+        assert_eq!(c.state(), ClusterState::Starting);
+        c.advance_to(SimTime::from_secs(300));
+        assert_eq!(c.state(), ClusterState::Bootstrapping);
+        c.put_text("/in/a", "a b a\n").unwrap();
+        c.add_step(wordcount("/out", 1)).unwrap();
+        c.advance_to(SimTime::from_secs(361));
+        assert_eq!(c.state(), ClusterState::Running);
+        assert!(c.run_until_quiet(SimTime::from_secs(3_600)));
+        assert_eq!(
+            c.state(),
+            ClusterState::Terminated,
+            "no keep-alive: ends after its steps"
+        );
+        assert!(c.add_step(wordcount("/out2", 1)).is_err());
+        assert_eq!(c.steps()[0].state, StepState::Completed);
+    }
+
+    #[test]
+    fn maps_starved_by_reduces_get_a_preempted_reduce_s_room() {
+        // Reduces fill every container once the maps are done. Then the task node that
+        // ran some of the maps crashes: its outputs must be recomputed, but every
+        // container left is held by a reduce waiting for exactly those outputs.
+        let mut config = ClusterConfig::demo(3, 1, 3);
+        config.block_size = 16;
+        config.health = HealthModel::uniform();
+        // An ApplicationMaster as large as a reduce, so that its node fills up too.
+        config.sizing = Some(ContainerSizing {
+            nodemanager_mb: 12_288,
+            map_mb: 3_072,
+            reduce_mb: 6_144,
+            am_mb: 6_144,
+        });
+        let mut c = Cluster::new(config).unwrap();
+        c.advance_to(SimTime::ZERO);
+        c.put_text("/in/input.txt", &"ab ba abc b a\n".repeat(40))
+            .unwrap();
+        let mut step = wordcount("/out", 8);
+        step.job.config.reduce_rampup_limit = 1.0;
+        c.add_step(step).unwrap();
+        while c.active_job().is_none_or(|j| j.maps_done.is_none()) {
+            let at = c.step().unwrap();
+            assert!(at < SimTime::from_secs(60), "the maps never finish");
+        }
+        let task = c.node_named("task-1").unwrap();
+        let job = c.active_job().unwrap();
+        assert!(
+            job.maps
+                .iter()
+                .any(|m| m.committed.is_some_and(|(_, n)| n == task))
+        );
+        let free_map_room = c
+            .nodes()
+            .iter()
+            .any(|n| n.id != task && n.yarn.fits(crate::yarn::ContainerKind::Map));
+        assert!(!free_map_room, "reduces hold every other container");
+        c.crash_worker(task, SimDuration::from_secs(60)).unwrap();
+        assert!(c.run_until_quiet(SimTime::from_secs(3_600)), "no deadlock");
+        let job = c.job(JobId(0)).unwrap();
+        assert_eq!(job.state, JobState::Succeeded);
+        let preempted = job
+            .attempts
+            .iter()
+            .any(|a| matches!(&a.state, AttemptState::Killed(r) if r.starts_with("preempted")));
+        assert!(preempted);
+        let back = c.events().iter().find(|e| {
+            matches!(&e.kind, crate::events::EventKind::NodeState { name, state: NodeState::Running, .. } if name == "task-1")
+                && e.at > SimTime::from_secs(1)
+        });
+        assert!(
+            job.finished.unwrap() < back.unwrap().at,
+            "done before task-1 is back"
+        );
+        let counts = c.read_dir_text("/out").unwrap();
+        let mut lines: Vec<&str> = counts.lines().collect();
+        lines.sort_unstable();
+        assert_eq!(lines, ["a\t40", "ab\t40", "abc\t40", "b\t40", "ba\t40"]);
+    }
+
+    #[test]
+    fn the_snapshot_shows_containers_blocks_and_attempts_as_json() {
+        let mut c = Cluster::new(ClusterConfig::demo(3, 1, 2)).unwrap();
+        c.advance_to(SimTime::ZERO);
+        c.put_text("/in/words", &"map reduce shuffle\n".repeat(200))
+            .unwrap();
+        c.add_step(wordcount("/out", 2)).unwrap();
+        c.advance_to(SimTime::from_millis(5_000));
+        let snap = c.snapshot();
+        let running: usize = snap.nodes.iter().map(|n| n.containers.len()).sum();
+        assert!(running > 1, "the AM and some maps are running");
+        let file = snap
+            .hdfs
+            .files
+            .iter()
+            .find(|f| f.path == "/in/words")
+            .unwrap();
+        assert!(file.blocks.len() > 2 && file.blocks.iter().all(|b| b.replicas.len() == 1));
+        let job = &snap.jobs[0];
+        assert!(job.maps.running > 0);
+        let json = serde_json::to_value(&snap).unwrap();
+        assert_eq!(json["state"], "RUNNING");
+        assert!(json["jobs"][0]["attempts"][0]["node"].is_number());
+        assert!(json["jobs"][0]["input_rate"]["bytes"].is_array());
+        assert_eq!(json["nodes"][1]["role"], "core");
+    }
+
+    #[test]
+    fn the_same_seed_and_commands_give_the_same_history() {
+        let history = |seed| {
+            let mut c = Cluster::new(ClusterConfig::demo(4, 2, seed)).unwrap();
+            c.advance_to(SimTime::ZERO);
+            c.put_text("/in/t", &"alpha beta gamma delta\n".repeat(300))
+                .unwrap();
+            c.add_step(wordcount("/out", 3)).unwrap();
+            c.advance_to(SimTime::from_millis(5_500));
+            let victim = c.node_named("core-2").unwrap();
+            c.crash_worker(victim, SimDuration::from_secs(15)).unwrap();
+            c.run_until_quiet(SimTime::from_secs(3_600));
+            serde_json::to_string(c.events()).unwrap()
+        };
+        assert_eq!(history(7), history(7));
+        assert_ne!(history(7), history(8));
     }
 }

@@ -30,7 +30,11 @@ impl Cluster {
         self.nodes
             .iter()
             .filter(|n| {
-                n.role == role && matches!(n.state, NodeState::Provisioning | NodeState::Running | NodeState::Restarting)
+                n.role == role
+                    && matches!(
+                        n.state,
+                        NodeState::Provisioning | NodeState::Running | NodeState::Restarting
+                    )
             })
             .count() as u32
     }
@@ -41,7 +45,9 @@ impl Cluster {
         self.require_up("resize")?;
         let group = match role {
             NodeRole::Primary => {
-                return Err(EmrError::InvalidConfig("the primary group cannot be resized".into()));
+                return Err(EmrError::InvalidConfig(
+                    "the primary group cannot be resized".into(),
+                ));
             }
             NodeRole::Core => self.config.core.clone(),
             NodeRole::Task => self.config.task.clone(),
@@ -118,10 +124,15 @@ impl Cluster {
             .node(node)
             .ok_or_else(|| EmrError::NotFound(format!("node {}", node.0)))?;
         if n.role == NodeRole::Primary {
-            return Err(EmrError::InvalidConfig("the primary node cannot be decommissioned".into()));
+            return Err(EmrError::InvalidConfig(
+                "the primary node cannot be decommissioned".into(),
+            ));
         }
         if n.state != NodeState::Running {
-            return Err(EmrError::InvalidState(format!("node {} is {}", n.name, n.state)));
+            return Err(EmrError::InvalidState(format!(
+                "node {} is {}",
+                n.name, n.state
+            )));
         }
         if n.role == NodeRole::Core {
             self.check_hdfs_allows(&[node])?;
@@ -150,10 +161,16 @@ impl Cluster {
             .node(node)
             .ok_or_else(|| EmrError::NotFound(format!("node {}", node.0)))?;
         if n.market != Market::Spot {
-            return Err(EmrError::InvalidState(format!("node {} is not a Spot instance", n.name)));
+            return Err(EmrError::InvalidState(format!(
+                "node {} is not a Spot instance",
+                n.name
+            )));
         }
         if !n.is_up() {
-            return Err(EmrError::InvalidState(format!("node {} is {}", n.name, n.state)));
+            return Err(EmrError::InvalidState(format!(
+                "node {} is {}",
+                n.name, n.state
+            )));
         }
         if n.state == NodeState::Running {
             self.start_decommission(node, "Spot interruption notice");
@@ -196,7 +213,8 @@ impl Cluster {
     }
 
     pub(crate) fn on_node_up(&mut self, node: NodeId) {
-        if self.node(node).map(|n| n.state) != Some(NodeState::Provisioning) || !self.state.is_up() {
+        if self.node(node).map(|n| n.state) != Some(NodeState::Provisioning) || !self.state.is_up()
+        {
             return;
         }
         self.bring_up(node);

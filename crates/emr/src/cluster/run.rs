@@ -54,7 +54,11 @@ pub(crate) fn secs(x: f64) -> SimDuration {
 }
 
 /// Removes the part of a flow that had not happened by `now`.
-pub(crate) fn trim_flow(series: &mut RateSeries, flow: Option<(SimTime, SimTime, f64)>, now: SimTime) {
+pub(crate) fn trim_flow(
+    series: &mut RateSeries,
+    flow: Option<(SimTime, SimTime, f64)>,
+    now: SimTime,
+) {
     let Some((start, end, bytes)) = flow else {
         return;
     };
@@ -62,12 +66,12 @@ pub(crate) fn trim_flow(series: &mut RateSeries, flow: Option<(SimTime, SimTime,
         return;
     }
     let from = now.max(start);
-    let span = (end.as_micros() - start.as_micros()) as f64;
+    let span = end.as_micros().saturating_sub(start.as_micros()) as f64;
     if span <= 0.0 {
         series.add_instant(start, -bytes);
         return;
     }
-    let share = (end.as_micros() - from.as_micros()) as f64 / span;
+    let share = end.as_micros().saturating_sub(from.as_micros()) as f64 / span;
     series.add_flow(from, end, -bytes * share);
 }
 
@@ -87,7 +91,11 @@ impl Cluster {
         if let Some(s) = step.and_then(|s| self.steps.get_mut(s.index())) {
             s.job = Some(id);
         }
-        let cost = spec.config.cost.clone().unwrap_or_else(|| spec.logic.default_cost());
+        let cost = spec
+            .config
+            .cost
+            .clone()
+            .unwrap_or_else(|| spec.logic.default_cost());
         let bucket = spec.config.series_bucket;
         let mut job = JobRun {
             id,
@@ -130,13 +138,13 @@ impl Cluster {
             committed_by_partition: Vec::new(),
             shuffling: BTreeSet::new(),
             shuffle_ticking: false,
-            speculating: false,
             offer_round: false,
+            maps_starved: false,
+            running_maps: 0,
             remote_reads: 0,
             backlogged_fetches: 0,
             map_time: (0.0, 0),
             reduce_post_time: (0.0, 0),
-            total_map_output: 0.0,
         };
         self.emit(EventKind::JobPhase {
             job: id,
@@ -186,7 +194,11 @@ impl Cluster {
         let reduces = job
             .logic
             .required_reduces()
-            .unwrap_or_else(|| job.config.reduces.unwrap_or_else(|| job.logic.default_reduces()))
+            .unwrap_or_else(|| {
+                job.config
+                    .reduces
+                    .unwrap_or_else(|| job.logic.default_reduces())
+            })
             .max(1);
         let resolved = match input {
             JobInput::Hdfs(paths) => self.resolve_files(job, paths)?,
@@ -205,8 +217,9 @@ impl Cluster {
             .collect();
         let step = (all.len() / 1000).max(1);
         let sample: Vec<&Record> = all.iter().step_by(step).copied().collect();
-        job.partitioner = Partitioner::build(&job.logic, reduces, &sample)
-            .map_err(|e| EmrError::BadInput(format!("sampling the input for the partitioner: {e}")))?;
+        job.partitioner = Partitioner::build(&job.logic, reduces, &sample).map_err(|e| {
+            EmrError::BadInput(format!("sampling the input for the partitioner: {e}"))
+        })?;
         let am = self.place_am()?;
         job.am_node = Some(am);
         job.source = resolved.source;
@@ -216,9 +229,6 @@ impl Cluster {
                 if let Some(list) = job.local_maps.get_mut(h.index()) {
                     list.push(i as u32);
                 }
-            }
-            if split.records.is_none() {
-                job.total_map_output += split.length as f64 * job.config.synthetic.map_output_ratio;
             }
             job.pending_maps.insert(i as u32);
             job.maps.push(MapTask {
@@ -272,7 +282,9 @@ impl Cluster {
                 })
                 .collect();
             if found.is_empty() {
-                return Err(EmrError::NotFound(format!("Input path does not exist: hdfs://{p}")));
+                return Err(EmrError::NotFound(format!(
+                    "Input path does not exist: hdfs://{p}"
+                )));
             }
             files.extend(found);
         }
@@ -294,9 +306,8 @@ impl Cluster {
                 FileData::Bytes(bytes) => {
                     let lines = record::lines(bytes)
                         .map_err(|e| EmrError::BadInput(format!("{}: {e}", f.path)))?;
-                    let name: Option<Arc<str>> = several.then(|| {
-                        Arc::from(f.path.rsplit('/').next().unwrap_or_default())
-                    });
+                    let name: Option<Arc<str>> =
+                        several.then(|| Arc::from(f.path.rsplit('/').next().unwrap_or_default()));
                     record::assign_lines(lines, &ranges, fi as u32, name)
                         .into_iter()
                         .map(|r| Some(Arc::new(r)))
@@ -310,9 +321,9 @@ impl Cluster {
                     .iter()
                     .copied()
                     .find(|b| {
-                        self.hdfs
-                            .block(*b)
-                            .is_some_and(|blk| blk.offset <= start && start < blk.offset + blk.size.max(1))
+                        self.hdfs.block(*b).is_some_and(|blk| {
+                            blk.offset <= start && start < blk.offset + blk.size.max(1)
+                        })
                     })
                     .or_else(|| f.blocks.first().copied());
                 let hosts = block
@@ -359,7 +370,12 @@ impl Cluster {
             .map(|i| dynaplay_dynamo::value::item_size(i) as u64)
             .collect();
         let table_bytes = sizes.iter().sum();
-        let plan = connector::plan(table_bytes, t.read_capacity_units, t.read_percent, self.map_slots())?;
+        let plan = connector::plan(
+            table_bytes,
+            t.read_capacity_units,
+            t.read_percent,
+            self.map_slots(),
+        )?;
         // Items fall into scan segments by the hash of their contents, as the table's
         // partitions hash their keys; the splits take the segments round-robin.
         let mut by_split: Vec<Vec<Record>> = vec![Vec::new(); plan.splits as usize];
@@ -367,7 +383,8 @@ impl Cluster {
         for (item, size) in t.items.iter().zip(sizes) {
             let segment = crate::datum::Datum::from_item(item).stable_hash() % plan.segments;
             let split = (segment % plan.splits) as usize;
-            if let (Some(list), Some(b)) = (by_split.get_mut(split), bytes_by_split.get_mut(split)) {
+            if let (Some(list), Some(b)) = (by_split.get_mut(split), bytes_by_split.get_mut(split))
+            {
                 list.push(Record::Item(item.clone()));
                 *b += size;
             }
@@ -481,7 +498,6 @@ impl Cluster {
                 );
             }
             if job.config.speculative {
-                job.speculating = true;
                 let every = job.config.speculation_interval;
                 self.schedule_after(every, Ev::SpeculationTick(id));
             }
@@ -510,11 +526,7 @@ impl Cluster {
     /// Whether the blacklist is being honoured: Hadoop ignores it once a third of the
     /// nodes are on it.
     fn blacklist_active(&self, job: &JobRun) -> bool {
-        let workers = self
-            .nodes
-            .iter()
-            .filter(|n| n.accepts_containers())
-            .count();
+        let workers = self.nodes.iter().filter(|n| n.accepts_containers()).count();
         (job.blacklist.len() as f64) < 0.33 * workers as f64
     }
 
@@ -524,14 +536,13 @@ impl Cluster {
             && !(job.blacklist.contains(&node) && self.blacklist_active(job))
     }
 
-
     fn slowstart_reached(job: &JobRun) -> bool {
         let need = (job.config.slowstart * job.maps.len() as f64).ceil() as u32;
         job.committed_maps >= need
     }
 
     fn reduce_wanted(&self, job: &JobRun, reduce_mb: u64) -> bool {
-        if job.pending_reduces.is_empty() || !Self::slowstart_reached(job) {
+        if job.pending_reduces.is_empty() || !Self::slowstart_reached(job) || job.maps_starved {
             return false;
         }
         if !job.has_pending_maps() {
@@ -544,9 +555,13 @@ impl Cluster {
     /// Offers a node's free room to the job: reduces first (when wanted), then maps.
     pub(crate) fn offer(&mut self, job: &mut JobRun, node: NodeId) {
         self.offer_with(job, node, true);
+        self.preempt_if_maps_starve(job);
     }
 
     /// Offers a node's room; with `remote` false only node-local maps are placed.
+    ///
+    /// The order is Hadoop's request priorities: maps being retried after a failure,
+    /// then reduces (when wanted), then the other maps.
     fn offer_with(&mut self, job: &mut JobRun, node: NodeId, remote: bool) {
         if job.state != JobState::Running {
             return;
@@ -558,10 +573,17 @@ impl Cluster {
             }
             let Some(n) = self.node(node) else { return };
             let sizing = n.yarn.sizing;
+            let fits_map = n.yarn.fits(ContainerKind::Map);
+            if fits_map && let Some(m) = self.next_retry(job, node) {
+                self.start_map(job, node, m, false);
+                continue;
+            }
             if self.reduce_wanted(job, sizing.reduce_mb) {
-                let fits = self.node(node).is_some_and(|n| n.yarn.fits(ContainerKind::Reduce));
+                let fits = self
+                    .node(node)
+                    .is_some_and(|n| n.yarn.fits(ContainerKind::Reduce));
                 if fits {
-                    if let Some(r) = Self::next_reduce(job, node, self.workers) {
+                    if let Some(r) = self.next_reduce(job, node) {
                         job.reserved.remove(&node);
                         self.start_reduce(job, node, r, false);
                         continue;
@@ -586,8 +608,7 @@ impl Cluster {
             } else {
                 job.reserved.remove(&node);
             }
-            let fits_map = self.node(node).is_some_and(|n| n.yarn.fits(ContainerKind::Map));
-            if fits_map && let Some(m) = Self::next_map(job, node, remote, self.workers) {
+            if fits_map && let Some(m) = Self::next_map(job, node, remote) {
                 self.start_map(job, node, m, false);
                 continue;
             }
@@ -611,6 +632,42 @@ impl Cluster {
                 self.offer_with(job, id, remote);
             }
         }
+        self.preempt_if_maps_starve(job);
+    }
+
+    /// Reduces wait for every map, so maps that can find no room while reduces hold the
+    /// containers would wait for ever. Like Hadoop's ApplicationMaster, when maps wait,
+    /// none can be placed and none is running to free a container, preempt the youngest
+    /// reduce to make room, and hold new reduces back until the maps are placed.
+    fn preempt_if_maps_starve(&mut self, job: &mut JobRun) {
+        if job.state != JobState::Running || !job.has_pending_maps() {
+            return;
+        }
+        let room = self
+            .nodes
+            .iter()
+            .any(|n| self.usable(job, n.id) && n.yarn.fits(ContainerKind::Map));
+        let maps_running = job.attempts.iter().any(|a| {
+            a.is_running() && a.task.kind() == crate::ids::TaskKind::Map && self.node_is_up(a.node)
+        });
+        if room || maps_running {
+            return;
+        }
+        let victim = job
+            .attempts
+            .iter()
+            .filter(|a| {
+                a.is_running()
+                    && a.task.kind() == crate::ids::TaskKind::Reduce
+                    && self.usable(job, a.node)
+            })
+            .max_by_key(|a| (a.start, a.id))
+            .map(|a| (a.id, a.node));
+        if let Some((victim, node)) = victim {
+            job.maps_starved = true;
+            self.kill_attempt(job, victim, "preempted: maps are waiting for a container");
+            self.offer(job, node);
+        }
     }
 
     /// Workers that became ready at this instant are offered work together.
@@ -623,44 +680,63 @@ impl Cluster {
         self.put_job(job);
     }
 
-    /// Whether a retry of a task that failed on `failed_on` may run on `node`: not where
-    /// it failed before, unless it has failed everywhere.
-    fn may_retry_on(failed_on: &[NodeId], node: NodeId, workers: usize) -> bool {
-        !failed_on.contains(&node) || failed_on.len() >= workers
+    /// Whether some node other than `node` and those in `avoid` could take a map now.
+    fn room_elsewhere(
+        &self,
+        job: &JobRun,
+        node: NodeId,
+        avoid: &[NodeId],
+        kind: ContainerKind,
+    ) -> bool {
+        self.nodes.iter().any(|n| {
+            n.id != node && !avoid.contains(&n.id) && self.usable(job, n.id) && n.yarn.fits(kind)
+        })
     }
 
-    fn next_reduce(job: &mut JobRun, node: NodeId, workers: usize) -> Option<u32> {
+    /// A failed map to retry here: not on a node where it already failed while another
+    /// node has room for it.
+    fn next_retry(&self, job: &mut JobRun, node: NodeId) -> Option<u32> {
+        let m = job.retry_maps.iter().copied().find(|m| {
+            job.maps.get(*m as usize).is_some_and(|t| {
+                !t.failed_on.contains(&node)
+                    || !self.room_elsewhere(job, node, &t.failed_on, ContainerKind::Map)
+            })
+        })?;
+        job.retry_maps.remove(&m);
+        if !job.has_pending_maps() {
+            job.maps_starved = false;
+        }
+        Some(m)
+    }
+
+    fn next_reduce(&self, job: &mut JobRun, node: NodeId) -> Option<u32> {
         let r = job.pending_reduces.iter().copied().find(|r| {
-            job.reduces
-                .get(*r as usize)
-                .is_some_and(|t| Self::may_retry_on(&t.failed_on, node, workers))
+            job.reduces.get(*r as usize).is_some_and(|t| {
+                !t.failed_on.contains(&node)
+                    || !self.room_elsewhere(job, node, &t.failed_on, ContainerKind::Reduce)
+            })
         })?;
         job.pending_reduces.remove(&r);
         Some(r)
     }
 
-    fn next_map(job: &mut JobRun, node: NodeId, remote: bool, workers: usize) -> Option<u32> {
-        let retry = job.retry_maps.iter().copied().find(|m| {
-            job.maps
-                .get(*m as usize)
-                .is_some_and(|t| Self::may_retry_on(&t.failed_on, node, workers))
-        });
-        if let Some(m) = retry {
-            job.retry_maps.remove(&m);
-            return Some(m);
-        }
+    fn next_map(job: &mut JobRun, node: NodeId, remote: bool) -> Option<u32> {
+        let mut found = None;
         if let Some(list) = job.local_maps.get_mut(node.index()) {
             while let Some(m) = list.pop() {
                 if job.pending_maps.remove(&m) {
-                    return Some(m);
+                    found = Some(m);
+                    break;
                 }
             }
         }
-        if remote {
-            job.pending_maps.pop_first()
-        } else {
-            None
+        if found.is_none() && remote {
+            found = job.pending_maps.pop_first();
         }
+        if found.is_some() && !job.has_pending_maps() {
+            job.maps_starved = false;
+        }
+        found
     }
 
     /// Puts a map back in the queue (its output was lost, or its attempt was killed).
@@ -683,7 +759,14 @@ impl Cluster {
         job.pending_maps.insert(m);
     }
 
-    fn new_attempt(job: &mut JobRun, task: TaskRef, node: NodeId, speculative: bool, now: SimTime, jitter: f64) -> AttemptId {
+    fn new_attempt(
+        job: &mut JobRun,
+        task: TaskRef,
+        node: NodeId,
+        speculative: bool,
+        now: SimTime,
+        jitter: f64,
+    ) -> AttemptId {
         let id = AttemptId(job.attempts.len() as u32);
         let list = match task {
             TaskRef::Map(i) => job.maps.get_mut(i as usize).map(|t| &mut t.attempts),
@@ -807,9 +890,15 @@ impl Cluster {
         } else if let Some(e) = compute_error {
             (Some(e), launch + (read + cpu) / 2.0)
         } else if injected {
-            (Some("injected failure".to_string()), launch + (total - launch) / 2.0)
+            (
+                Some("injected failure".to_string()),
+                launch + (total - launch) / 2.0,
+            )
         } else if let Some(u) = random_failure {
-            (Some("task attempt failed".to_string()), launch + (total - launch) * u)
+            (
+                Some("task attempt failed".to_string()),
+                launch + (total - launch) * u,
+            )
         } else {
             (None, total)
         };
@@ -817,7 +906,8 @@ impl Cluster {
         let end_read = now + secs(launch + read + cpu);
         let planned_end = now + secs(run_for);
         let id = Self::new_attempt(job, TaskRef::Map(m), node, speculative, now, jitter);
-        job.input_rate.add_flow(start_read, end_read, split.length as f64);
+        job.input_rate
+            .add_flow(start_read, end_read, split.length as f64);
         if let Some(a) = job.attempt_mut(id) {
             a.locality = Some(locality);
             a.planned_end = planned_end;
@@ -829,6 +919,7 @@ impl Cluster {
         if let Some(t) = job.maps.get_mut(m as usize) {
             t.state = TaskState::Running;
         }
+        job.running_maps += 1;
         job.first_task.get_or_insert(now);
         if locality == Locality::OffNode {
             job.remote_reads += 1;
@@ -855,7 +946,13 @@ impl Cluster {
     }
 
     /// Starts a reduce attempt on `node`: its container launches first.
-    pub(crate) fn start_reduce(&mut self, job: &mut JobRun, node: NodeId, r: u32, speculative: bool) {
+    pub(crate) fn start_reduce(
+        &mut self,
+        job: &mut JobRun,
+        node: NodeId,
+        r: u32,
+        speculative: bool,
+    ) {
         let now = self.now();
         let allocated = self
             .node_mut(node)
@@ -921,10 +1018,16 @@ impl Cluster {
 
     /// Returns an attempt's container and the job's book-keeping of it.
     fn release(&mut self, job: &mut JobRun, attempt: AttemptId) {
-        let Some(a) = job.attempt(attempt) else { return };
+        let Some(a) = job.attempt(attempt) else {
+            return;
+        };
         let (node, task) = (a.node, a.task);
-        if a.locality == Some(Locality::OffNode) && a.is_running() {
+        let running = a.is_running();
+        if a.locality == Some(Locality::OffNode) && running {
             job.remote_reads = job.remote_reads.saturating_sub(1);
+        }
+        if task.kind() == crate::ids::TaskKind::Map && running {
+            job.running_maps = job.running_maps.saturating_sub(1);
         }
         let kind = match task {
             TaskRef::Map(_) => ContainerKind::Map,
@@ -966,7 +1069,9 @@ impl Cluster {
 
     fn commit_map(&mut self, job: &mut JobRun, attempt: AttemptId) {
         let now = self.now();
-        let Some(a) = job.attempt(attempt) else { return };
+        let Some(a) = job.attempt(attempt) else {
+            return;
+        };
         let (task, node, start) = (a.task, a.node, a.start);
         let output = a.map_output.clone();
         let out_bytes = a.out_bytes;
@@ -1043,7 +1148,9 @@ impl Cluster {
     pub(crate) fn begin_reduce_phase(&mut self, job: &mut JobRun, attempt: AttemptId) {
         let now = self.now();
         job.shuffling.remove(&attempt);
-        let Some(a) = job.attempt(attempt) else { return };
+        let Some(a) = job.attempt(attempt) else {
+            return;
+        };
         let (task, node, jitter, fetched) = (a.task, a.node, a.jitter, a.fetched);
         let p = task.index();
         let random_failure = self.draw_failure(job.config.failures.reduce_attempt_failure);
@@ -1101,7 +1208,8 @@ impl Cluster {
         let write_start = now + secs(sort + reduce);
         let planned_end = now + secs(run_for);
         let end_of_write = now + secs(total);
-        job.output_rate.add_flow(write_start, end_of_write, out_bytes as f64);
+        job.output_rate
+            .add_flow(write_start, end_of_write, out_bytes as f64);
         if let Some(a) = job.attempt_mut(attempt) {
             a.state = AttemptState::Running(AttemptPhase::Reduce);
             a.phase_start = now;
@@ -1119,7 +1227,9 @@ impl Cluster {
 
     fn commit_reduce(&mut self, job: &mut JobRun, attempt: AttemptId) {
         let now = self.now();
-        let Some(a) = job.attempt(attempt) else { return };
+        let Some(a) = job.attempt(attempt) else {
+            return;
+        };
         let (task, node, fetched, out_bytes) = (a.task, a.node, a.fetched, a.out_bytes);
         let post = a.shuffle_done.map_or(0.0, |s| (now - s).as_secs_f64());
         let output = a.reduce_output.clone();
@@ -1128,10 +1238,7 @@ impl Cluster {
             Some(o) => FileData::Bytes(Arc::new(o.text.clone().into_bytes())),
             None => FileData::Synthetic { size: out_bytes },
         };
-        let writer = self
-            .node(node)
-            .filter(|n| n.is_datanode())
-            .map(|n| n.id);
+        let writer = self.node(node).filter(|n| n.is_datanode()).map(|n| n.id);
         let written = self.hdfs.create(
             &path,
             data,
@@ -1223,7 +1330,9 @@ impl Cluster {
     /// An attempt failed: count it against the task and the node, retry or give up.
     pub(crate) fn fail_attempt(&mut self, job: &mut JobRun, attempt: AttemptId, reason: &str) {
         let now = self.now();
-        let Some(a) = job.attempt(attempt) else { return };
+        let Some(a) = job.attempt(attempt) else {
+            return;
+        };
         let (task, node) = (a.task, a.node);
         let (input_flow, output_flow) = (a.input_flow, a.output_flow);
         trim_flow(&mut job.input_rate, input_flow, now);
@@ -1302,7 +1411,9 @@ impl Cluster {
     /// Kills a running attempt (not the task's fault: it does not count as a failure).
     pub(crate) fn kill_attempt(&mut self, job: &mut JobRun, attempt: AttemptId, reason: &str) {
         let now = self.now();
-        let Some(a) = job.attempt(attempt) else { return };
+        let Some(a) = job.attempt(attempt) else {
+            return;
+        };
         if !a.is_running() {
             return;
         }

@@ -37,8 +37,6 @@ impl Cluster {
             }
             let every = job.config.speculation_interval;
             self.schedule_after(every, Ev::SpeculationTick(id));
-        } else {
-            job.speculating = false;
         }
         self.put_job(job);
     }
@@ -74,9 +72,7 @@ impl Cluster {
             .filter(|a| a.is_running() && a.task.kind() == kind)
             .collect();
         let backups = running.iter().filter(|a| a.speculative).count();
-        let cap = (running.len() / 10)
-            .max(job.task_count(kind) / 100)
-            .max(10);
+        let cap = (running.len() / 10).max(job.task_count(kind) / 100).max(10);
         if backups >= cap {
             return;
         }

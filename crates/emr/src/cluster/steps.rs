@@ -100,7 +100,9 @@ impl Cluster {
     pub fn add_step(&mut self, config: StepConfig) -> Result<StepId> {
         if matches!(
             self.state,
-            ClusterState::Terminating | ClusterState::Terminated | ClusterState::TerminatedWithErrors
+            ClusterState::Terminating
+                | ClusterState::Terminated
+                | ClusterState::TerminatedWithErrors
         ) {
             return Err(EmrError::InvalidState(format!(
                 "cannot add a step: the cluster is {}",
@@ -196,11 +198,7 @@ impl Cluster {
 
     /// Called when a step's job ends.
     pub(crate) fn on_job_finished(&mut self, job: JobId, state: &JobState, reason: &str) {
-        let step = self
-            .steps
-            .iter()
-            .find(|s| s.job == Some(job))
-            .map(|s| s.id);
+        let step = self.steps.iter().find(|s| s.job == Some(job)).map(|s| s.id);
         if let Some(step) = step {
             self.finish_step(step, *state == JobState::Succeeded, reason);
         }
@@ -248,7 +246,9 @@ impl Cluster {
     pub(crate) fn begin_termination(&mut self, with_errors: bool, reason: &str) {
         if matches!(
             self.state,
-            ClusterState::Terminating | ClusterState::Terminated | ClusterState::TerminatedWithErrors
+            ClusterState::Terminating
+                | ClusterState::Terminated
+                | ClusterState::TerminatedWithErrors
         ) {
             return;
         }

@@ -124,10 +124,14 @@ impl Hdfs {
     /// An empty file system with `dfs.blocksize` and `dfs.replication`.
     pub fn new(block_size: u64, replication: u32) -> Result<Hdfs> {
         if block_size == 0 {
-            return Err(EmrError::InvalidConfig("the block size must be positive".into()));
+            return Err(EmrError::InvalidConfig(
+                "the block size must be positive".into(),
+            ));
         }
         if replication == 0 {
-            return Err(EmrError::InvalidConfig("dfs.replication must be at least 1".into()));
+            return Err(EmrError::InvalidConfig(
+                "dfs.replication must be at least 1".into(),
+            ));
         }
         Ok(Hdfs {
             block_size,
@@ -191,7 +195,12 @@ impl Hdfs {
     pub fn raw_used(&self) -> u64 {
         self.datanodes
             .values()
-            .filter(|d| matches!(d.state, DataNodeState::Live | DataNodeState::Decommissioning))
+            .filter(|d| {
+                matches!(
+                    d.state,
+                    DataNodeState::Live | DataNodeState::Decommissioning
+                )
+            })
             .map(|d| d.used)
             .sum()
     }
@@ -215,7 +224,10 @@ impl Hdfs {
         let exact = self.files.get(path);
         let under = self
             .files
-            .range::<str, _>((std::ops::Bound::Included(dir.as_str()), std::ops::Bound::Unbounded))
+            .range::<str, _>((
+                std::ops::Bound::Included(dir.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(|(p, _)| p.starts_with(&dir))
             .map(|(_, f)| f);
         exact.into_iter().chain(under).collect()
@@ -227,7 +239,10 @@ impl Hdfs {
         self.files.contains_key(path)
             || self
                 .files
-                .range::<str, _>((std::ops::Bound::Included(dir.as_str()), std::ops::Bound::Unbounded))
+                .range::<str, _>((
+                    std::ops::Bound::Included(dir.as_str()),
+                    std::ops::Bound::Unbounded,
+                ))
                 .next()
                 .is_some_and(|(p, _)| p.starts_with(&dir))
     }
@@ -288,8 +303,7 @@ impl Hdfs {
         let mut offset = 0;
         while offset < size {
             let len = self.block_size.min(size - offset);
-            let targets =
-                placement::choose_targets(&eligible, writer, replication as usize, rng);
+            let targets = placement::choose_targets(&eligible, writer, replication as usize, rng);
             if targets.is_empty() {
                 // Undo the blocks placed so far: a failed write leaves nothing behind.
                 for id in blocks {
@@ -474,7 +488,9 @@ impl Hdfs {
         let live = self.live_datanodes() as u32;
         self.blocks
             .values()
-            .filter(|b| !b.replicas.is_empty() && (self.live_replicas(b) as u32) < b.target.min(live))
+            .filter(|b| {
+                !b.replicas.is_empty() && (self.live_replicas(b) as u32) < b.target.min(live)
+            })
             .map(|b| b.id)
             .collect()
     }
@@ -508,11 +524,13 @@ impl Hdfs {
         rng: &mut SimRng,
     ) -> Option<(NodeId, NodeId)> {
         let b = self.blocks.get(&block)?;
-        let source = b
-            .replicas
-            .iter()
-            .copied()
-            .find(|n| !busy.contains(n) && self.datanodes.get(n).is_some_and(|d| d.state != DataNodeState::Dead))?;
+        let source = b.replicas.iter().copied().find(|n| {
+            !busy.contains(n)
+                && self
+                    .datanodes
+                    .get(n)
+                    .is_some_and(|d| d.state != DataNodeState::Dead)
+        })?;
         let eligible: Vec<NodeId> = self
             .datanodes
             .iter()
@@ -601,7 +619,9 @@ mod tests {
     fn capacity_is_checked_and_a_failed_write_leaves_nothing() {
         let mut h = fs(2, 120);
         let mut rng = SimRng::seed_from(3);
-        let err = h.create("/big", text(300), None, None, &mut rng).unwrap_err();
+        let err = h
+            .create("/big", text(300), None, None, &mut rng)
+            .unwrap_err();
         assert!(matches!(err, EmrError::InsufficientCapacity(_)), "{err}");
         assert_eq!(h.raw_used(), 0);
         assert!(!h.exists("/big"));
@@ -618,7 +638,12 @@ mod tests {
         let holder = h.block(BlockId(1)).unwrap().replicas[0];
         let report = h.mark_dead(holder);
         assert!(report.under_replicated.is_empty());
-        assert!(report.missing.iter().any(|(b, f)| *b == BlockId(1) && f == "/a"));
+        assert!(
+            report
+                .missing
+                .iter()
+                .any(|(b, f)| *b == BlockId(1) && f == "/a")
+        );
         let err = h.read("/a", |_| true).unwrap_err();
         assert!(err.to_string().contains("could not obtain block"), "{err}");
     }
@@ -663,7 +688,10 @@ mod tests {
         let mut h = fs(1, 100);
         let mut rng = SimRng::seed_from(1);
         for bad in ["relative", "/", "/a/", "/a//b", "/a/../b"] {
-            assert!(h.create(bad, text(1), None, None, &mut rng).is_err(), "{bad}");
+            assert!(
+                h.create(bad, text(1), None, None, &mut rng).is_err(),
+                "{bad}"
+            );
         }
     }
 }

@@ -15,8 +15,6 @@ mod text;
 
 use std::sync::Arc;
 
-use serde::Serialize;
-
 pub use table::{AggFn, Aggregate, GroupBy, TopK};
 
 use crate::datum::Datum;
@@ -266,11 +264,4 @@ fn reduce_named(
         .into_iter()
         .map(|(_, v)| v)
         .collect())
-}
-
-/// Named so the snapshot can describe a job without its data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LogicSummary {
-    pub name: String,
-    pub combiner: bool,
 }

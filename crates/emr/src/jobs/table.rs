@@ -238,7 +238,12 @@ impl TopK {
     }
 
     /// Emits `rank<TAB>shown...<TAB>score` lines (prefixed by the group when grouped).
-    pub fn emit_ranked(&self, group: &Datum, candidates: Vec<Datum>, out: &mut Vec<(Datum, Datum)>) {
+    pub fn emit_ranked(
+        &self,
+        group: &Datum,
+        candidates: Vec<Datum>,
+        out: &mut Vec<(Datum, Datum)>,
+    ) {
         for (rank, c) in self.keep_top(candidates).into_iter().enumerate() {
             let Datum::List(parts) = c else { continue };
             let score = parts.first().cloned().unwrap_or(Datum::Null);

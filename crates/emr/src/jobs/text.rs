@@ -31,7 +31,10 @@ pub fn grep_map(
         && let Record::Line { file, offset, .. } = record
     {
         // Keyed by position so that one reducer writes the matches in input order.
-        let key = Datum::List(vec![Datum::Int(i64::from(*file)), Datum::Int(*offset as i64)]);
+        let key = Datum::List(vec![
+            Datum::Int(i64::from(*file)),
+            Datum::Int(*offset as i64),
+        ]);
         out.push((key, Datum::from(text)));
     }
     Ok(())

@@ -28,7 +28,12 @@ pub enum Partitioner {
 }
 
 impl Partitioner {
-    pub fn partition(&self, logic: &JobLogic, key: &Datum, reduces: u32) -> Result<u32, RuntimeError> {
+    pub fn partition(
+        &self,
+        logic: &JobLogic,
+        key: &Datum,
+        reduces: u32,
+    ) -> Result<u32, RuntimeError> {
         let r = reduces.max(1);
         Ok(match self {
             Partitioner::Hash => (key.stable_hash() % u64::from(r)) as u32,
@@ -41,7 +46,11 @@ impl Partitioner {
     }
 
     /// Builds the job's partitioner; a total order samples the map's keys from `sample`.
-    pub fn build(logic: &JobLogic, reduces: u32, sample: &[&Record]) -> Result<Partitioner, RuntimeError> {
+    pub fn build(
+        logic: &JobLogic,
+        reduces: u32,
+        sample: &[&Record],
+    ) -> Result<Partitioner, RuntimeError> {
         Ok(match logic.partitioner() {
             PartitionerKind::Hash => Partitioner::Hash,
             PartitionerKind::Script => Partitioner::Script,

@@ -199,8 +199,16 @@ mod tests {
 
     #[test]
     fn binary_input_is_refused() {
-        assert!(lines(&[0xff, 0xfe, b'a']).unwrap_err().contains("not UTF-8"));
-        assert!(lines(b"ab\0cd").unwrap_err().contains("NUL byte at offset 2"));
+        assert!(
+            lines(&[0xff, 0xfe, b'a'])
+                .unwrap_err()
+                .contains("not UTF-8")
+        );
+        assert!(
+            lines(b"ab\0cd")
+                .unwrap_err()
+                .contains("NUL byte at offset 2")
+        );
         assert_eq!(lines(b"").unwrap(), vec![]);
         assert_eq!(lines(b"x\n").unwrap(), vec![(0, "x".to_string())]);
     }

@@ -179,7 +179,9 @@ impl CostModel {
             self.reduce_cpu_secs_per_mb,
         ];
         if all.iter().any(|x| !x.is_finite() || *x < 0.0)
-            || self.output_write_mbps.is_some_and(|w| !w.is_finite() || w <= 0.0)
+            || self
+                .output_write_mbps
+                .is_some_and(|w| !w.is_finite() || w <= 0.0)
         {
             return Err(EmrError::InvalidConfig(
                 "costs must be finite and not negative (write rates positive)".into(),

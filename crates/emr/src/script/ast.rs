@@ -83,11 +83,28 @@ impl NamedReducer {
 /// A statement.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
-    Emit { key: Expr, value: Expr },
-    Let { name: String, value: Expr },
-    Assign { name: String, value: Expr },
-    If { cond: Expr, then: Vec<Stmt>, otherwise: Vec<Stmt> },
-    For { var: String, iter: Expr, body: Vec<Stmt> },
+    Emit {
+        key: Expr,
+        value: Expr,
+    },
+    Let {
+        name: String,
+        value: Expr,
+    },
+    Assign {
+        name: String,
+        value: Expr,
+    },
+    If {
+        cond: Expr,
+        then: Vec<Stmt>,
+        otherwise: Vec<Stmt>,
+    },
+    For {
+        var: String,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
 }
 
 /// An expression.
@@ -100,13 +117,29 @@ pub enum Expr {
     Str(String),
     List(Vec<Expr>),
     Var(String),
-    Call { name: String, args: Vec<Expr> },
+    Call {
+        name: String,
+        args: Vec<Expr>,
+    },
     /// `x.name`
-    Member { target: Box<Expr>, name: String },
+    Member {
+        target: Box<Expr>,
+        name: String,
+    },
     /// `x[i]`
-    Index { target: Box<Expr>, index: Box<Expr> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
+    Index {
+        target: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

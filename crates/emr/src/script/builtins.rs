@@ -14,9 +14,32 @@ pub struct Arity(pub usize, pub usize);
 
 /// Every function, for error messages and documentation.
 pub const NAMES: [&str; 26] = [
-    "abs", "contains", "distinct", "ends_with", "get", "has", "join", "keys", "length", "lower",
-    "max", "min", "number", "range", "replace", "reverse", "sort", "split", "starts_with",
-    "string", "substr", "sum", "trim", "type", "upper", "words",
+    "abs",
+    "contains",
+    "distinct",
+    "ends_with",
+    "get",
+    "has",
+    "join",
+    "keys",
+    "length",
+    "lower",
+    "max",
+    "min",
+    "number",
+    "range",
+    "replace",
+    "reverse",
+    "sort",
+    "split",
+    "starts_with",
+    "string",
+    "substr",
+    "sum",
+    "trim",
+    "type",
+    "upper",
+    "words",
 ];
 
 /// The arity of a function, or `None` if there is no such function.
@@ -112,9 +135,7 @@ pub fn call(name: &str, args: &[Datum], budget: &mut Budget) -> Result<Datum, Ru
             (Datum::Map(m), Datum::Str(k)) => Datum::Bool(m.contains_key(k)),
             (other, _) => return Err(type_error(name, "a string, list or map", other)),
         },
-        "starts_with" => {
-            Datum::Bool(str_arg(name, arg(0))?.starts_with(str_arg(name, arg(1))?))
-        }
+        "starts_with" => Datum::Bool(str_arg(name, arg(0))?.starts_with(str_arg(name, arg(1))?)),
         "ends_with" => Datum::Bool(str_arg(name, arg(0))?.ends_with(str_arg(name, arg(1))?)),
         "substr" => {
             let s = str_arg(name, arg(0))?;
@@ -248,16 +269,30 @@ mod tests {
     #[test]
     fn string_functions() {
         let s = |x: &str| Datum::from(x);
-        assert_eq!(run("words", vec![s(" a\tb  c\n")]).unwrap().to_string(), r#"["a", "b", "c"]"#);
-        assert_eq!(run("substr", vec![s("héllo"), Datum::Int(1), Datum::Int(3)]).unwrap(), s("éll"));
+        assert_eq!(
+            run("words", vec![s(" a\tb  c\n")]).unwrap().to_string(),
+            r#"["a", "b", "c"]"#
+        );
+        assert_eq!(
+            run("substr", vec![s("héllo"), Datum::Int(1), Datum::Int(3)]).unwrap(),
+            s("éll")
+        );
         assert_eq!(run("number", vec![s("12.50")]).unwrap().to_string(), "12.5");
         assert_eq!(run("number", vec![s("abc")]).unwrap(), Datum::Null);
-        assert!(run("lower", vec![Datum::Int(1)]).unwrap_err().to_string().contains("lower() takes a string"));
+        assert!(
+            run("lower", vec![Datum::Int(1)])
+                .unwrap_err()
+                .to_string()
+                .contains("lower() takes a string")
+        );
     }
 
     #[test]
     fn range_is_bounded() {
-        assert_eq!(run("range", vec![Datum::Int(3)]).unwrap().to_string(), "[0, 1, 2]");
+        assert_eq!(
+            run("range", vec![Datum::Int(3)]).unwrap().to_string(),
+            "[0, 1, 2]"
+        );
         assert!(run("range", vec![Datum::Int(10_000_000)]).is_err());
         let mut tiny = Budget::new(10);
         assert!(call("range", &[Datum::Int(1000)], &mut tiny).is_err());

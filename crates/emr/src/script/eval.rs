@@ -21,6 +21,24 @@ pub const BUDGET_PER_RECORD: u64 = 100_000;
 /// Extra work units a reduce run gets for each value of its key.
 pub const BUDGET_PER_VALUE: u64 = 100;
 
+/// How deeply values may nest (DynamoDB allows 32 for items).
+pub const MAX_NESTING: usize = 64;
+
+/// How deeply a value nests, found without recursion.
+fn nesting(d: &Datum) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(d, 1usize)];
+    while let Some((d, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        match d {
+            Datum::List(l) => stack.extend(l.iter().map(|x| (x, depth + 1))),
+            Datum::Map(m) => stack.extend(m.values().map(|x| (x, depth + 1))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// A script failing on some record: the task attempt fails with this message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuntimeError {
@@ -209,12 +227,22 @@ fn eval(expr: &Expr, env: &Env, budget: &mut Budget) -> Result<Datum, RuntimeErr
             ),
         },
         Expr::Str(s) => Datum::Str(s.clone()),
-        Expr::List(items) => Datum::List(
-            items
-                .iter()
-                .map(|e| eval(e, env, budget))
-                .collect::<Result<_, _>>()?,
-        ),
+        Expr::List(items) => {
+            let list = Datum::List(
+                items
+                    .iter()
+                    .map(|e| eval(e, env, budget))
+                    .collect::<Result<_, _>>()?,
+            );
+            // A loop can wrap a list in a list over and over; data that deep would make
+            // every later comparison and hash recurse that deep.
+            if nesting(&list) > MAX_NESTING {
+                return Err(RuntimeError::new(format!(
+                    "lists and maps may nest at most {MAX_NESTING} levels deep"
+                )));
+            }
+            list
+        }
         Expr::Var(name) => {
             let v = env.get(name)?;
             budget.charge(builtins::weight(v))?;
@@ -306,7 +334,9 @@ fn index_into(target: Datum, index: &Datum) -> Result<Datum, RuntimeError> {
 /// A float result as an exact decimal (through its shortest round-trip text).
 fn from_f64(x: f64) -> Result<Datum, RuntimeError> {
     if !x.is_finite() {
-        return Err(RuntimeError::new("arithmetic result is not a finite number"));
+        return Err(RuntimeError::new(
+            "arithmetic result is not a finite number",
+        ));
     }
     Number::parse(&format!("{x}"))
         .map(Datum::Num)
@@ -425,7 +455,10 @@ fn sum(values: &[Datum]) -> Result<Datum, RuntimeError> {
     let mut total = Datum::Int(0);
     for v in values {
         total = total.add(v).ok_or_else(|| {
-            RuntimeError::new(format!("sum needs numbers, but a value is a {}", v.type_name()))
+            RuntimeError::new(format!(
+                "sum needs numbers, but a value is a {}",
+                v.type_name()
+            ))
         })?;
     }
     Ok(total)
@@ -474,6 +507,18 @@ mod tests {
         assert_eq!(err.message, "division by zero");
         let err = map_line("map { emit line + 1, 1 } reduce sum", "x").unwrap_err();
         assert_eq!(err.message, "cannot add a string and a number");
+    }
+
+    #[test]
+    fn data_cannot_nest_without_bound() {
+        let src = "map { let l = [] for i in range(1000) { l = [l] } emit 1, l } reduce sum";
+        let err = map_line(src, "").unwrap_err();
+        assert!(err.message.contains("nest at most 64"), "{err}");
+        let ok = map_line(
+            "map { let l = [] for i in range(10) { l = [l] } emit 1, l } reduce sum",
+            "",
+        );
+        assert!(ok.is_ok());
     }
 
     #[test]

@@ -119,7 +119,10 @@ pub fn tokenize(src: &str) -> Result<Vec<Spanned>, ParseError> {
         let next = chars.get(i + 1).copied();
         let token = if c.is_ascii_alphabetic() || c == '_' {
             let mut s = String::new();
-            while let Some(&c) = chars.get(i).filter(|c| c.is_ascii_alphanumeric() || **c == '_') {
+            while let Some(&c) = chars
+                .get(i)
+                .filter(|c| c.is_ascii_alphanumeric() || **c == '_')
+            {
                 s.push(c);
                 advance(&mut i, &mut col, 1);
             }
@@ -136,7 +139,11 @@ pub fn tokenize(src: &str) -> Result<Vec<Spanned>, ParseError> {
                 advance(&mut i, &mut col, 1);
             }
             if s.matches('.').count() > 1 {
-                return Err(ParseError::new(start_line, start_col, format!("malformed number {s}")));
+                return Err(ParseError::new(
+                    start_line,
+                    start_col,
+                    format!("malformed number {s}"),
+                ));
             }
             Token::Number(s)
         } else if c == '"' || c == '\'' {
@@ -236,13 +243,20 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<Token> {
-        tokenize(src).unwrap().into_iter().map(|s| s.token).collect()
+        tokenize(src)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.token)
+            .collect()
     }
 
     #[test]
     fn tokens_with_positions_and_comments() {
         let toks = tokenize("map { # words\n  emit w, 1 }").unwrap();
-        let emit = toks.iter().find(|t| t.token == Token::Ident("emit".into())).unwrap();
+        let emit = toks
+            .iter()
+            .find(|t| t.token == Token::Ident("emit".into()))
+            .unwrap();
         assert_eq!((emit.line, emit.column), (2, 3));
         assert_eq!(
             kinds("a<=b != 'x\\n' 1.5 x.y"),
@@ -264,7 +278,10 @@ mod tests {
     #[test]
     fn errors_name_the_place() {
         let e = tokenize("emit \"abc").unwrap_err();
-        assert_eq!(e.to_string(), "line 1, column 6: unterminated string: add the closing quote");
+        assert_eq!(
+            e.to_string(),
+            "line 1, column 6: unterminated string: add the closing quote"
+        );
         let e = tokenize("x\n  @").unwrap_err();
         assert_eq!((e.line, e.column), (2, 3));
         assert!(tokenize("1.2.3").is_err());

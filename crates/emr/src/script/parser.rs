@@ -6,10 +6,10 @@
 //! (`let`) before use, functions exist and get the right number of arguments, and a
 //! combiner is one that may safely run on partial results.
 
+use super::ParseError;
 use super::ast::*;
 use super::builtins::{self, Arity};
 use super::lexer::{Spanned, Token, tokenize};
-use super::ParseError;
 
 /// How deeply blocks and expressions may nest; deeper input is an error, not a stack
 /// overflow.
@@ -115,7 +115,10 @@ impl Parser {
     }
 
     fn declared(&self, name: &str) -> bool {
-        self.scopes.iter().rev().any(|s| s.iter().any(|v| v == name))
+        self.scopes
+            .iter()
+            .rev()
+            .any(|s| s.iter().any(|v| v == name))
     }
 
     fn declare(&mut self, name: &str) {
@@ -162,7 +165,8 @@ impl Parser {
                     }
                     "map" => {
                         dup(map.is_some(), "map")?;
-                        self.scopes.push(MAP_VARS.iter().map(|s| s.to_string()).collect());
+                        self.scopes
+                            .push(MAP_VARS.iter().map(|s| s.to_string()).collect());
                         let block = self.block("after 'map'")?;
                         self.scopes.pop();
                         map = Some(block);
@@ -171,7 +175,9 @@ impl Parser {
                         dup(combine.is_some(), "combine")?;
                         let (line, column) = self.here();
                         match self.reducer("combine")? {
-                            Reducer::Named(n) if n.combinable() => combine = Some(Reducer::Named(n)),
+                            Reducer::Named(n) if n.combinable() => {
+                                combine = Some(Reducer::Named(n))
+                            }
                             Reducer::Named(n) => {
                                 return Err(ParseError::new(
                                     line,
@@ -264,7 +270,8 @@ impl Parser {
 
     fn reducer(&mut self, clause: &str) -> Result<Reducer, ParseError> {
         if *self.peek() == Token::LBrace {
-            self.scopes.push(REDUCE_VARS.iter().map(|s| s.to_string()).collect());
+            self.scopes
+                .push(REDUCE_VARS.iter().map(|s| s.to_string()).collect());
             let block = self.block(&format!("after '{clause}'"))?;
             self.scopes.pop();
             return Ok(Reducer::Block(block));
@@ -319,7 +326,10 @@ impl Parser {
         if self.eat_word("for") {
             let var = self.ident("after 'for'")?;
             if !self.eat_word("in") {
-                return self.error(format!("expected 'in' after 'for {var}', found {}", self.peek()));
+                return self.error(format!(
+                    "expected 'in' after 'for {var}', found {}",
+                    self.peek()
+                ));
             }
             let iter = self.expr()?;
             self.scopes.push(vec![var.clone()]);
@@ -337,7 +347,9 @@ impl Parser {
                 ));
             }
             if MAP_VARS.contains(&name.as_str()) || REDUCE_VARS.contains(&name.as_str()) {
-                return self.error(format!("'{name}' is the job's input and cannot be assigned"));
+                return self.error(format!(
+                    "'{name}' is the job's input and cannot be assigned"
+                ));
             }
             self.pos += 2;
             let value = self.expr()?;
@@ -475,7 +487,9 @@ impl Parser {
                     Token::Ident(n) => n,
                     other => {
                         self.pos -= 1;
-                        return self.error(format!("expected an attribute name after '.', found {other}"));
+                        return self.error(format!(
+                            "expected an attribute name after '.', found {other}"
+                        ));
                     }
                 };
                 e = Expr::Member {
@@ -602,8 +616,22 @@ fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
 }
 
 const KEYWORDS: [&str; 16] = [
-    "map", "combine", "reduce", "reducers", "partition", "input", "emit", "let", "if", "else",
-    "for", "in", "and", "or", "not", "by",
+    "map",
+    "combine",
+    "reduce",
+    "reducers",
+    "partition",
+    "input",
+    "emit",
+    "let",
+    "if",
+    "else",
+    "for",
+    "in",
+    "and",
+    "or",
+    "not",
+    "by",
 ];
 
 fn is_keyword(w: &str) -> bool {
@@ -668,18 +696,45 @@ mod tests {
     #[test]
     fn errors_are_specific() {
         let cases = [
-            ("reduce sum", "line 1, column 11: the script has no 'map' clause"),
-            ("map { emit x, 1 } reduce sum", "line 1, column 12: unknown variable 'x'"),
-            ("map { emit line 1 } reduce sum", "line 1, column 17: expected ',' between the key"),
+            (
+                "reduce sum",
+                "line 1, column 11: the script has no 'map' clause",
+            ),
+            (
+                "map { emit x, 1 } reduce sum",
+                "line 1, column 12: unknown variable 'x'",
+            ),
+            (
+                "map { emit line 1 } reduce sum",
+                "line 1, column 17: expected ',' between the key",
+            ),
             ("map { emit line, 1 }", "no 'reduce' clause"),
-            ("map { emit line, 1 } reduce total", "expected a reducer after 'reduce'"),
-            ("map { emit line, 1 } reduce sum combine count", "'count' cannot be a combiner"),
-            ("map { emit line, 1 } map { } reduce sum", "more than one 'map' clause"),
-            ("map { emit frob(line), 1 } reduce sum", "unknown function 'frob'"),
-            ("map { emit lower(line, 2), 1 } reduce sum", "lower() takes 1 arguments, not 2"),
+            (
+                "map { emit line, 1 } reduce total",
+                "expected a reducer after 'reduce'",
+            ),
+            (
+                "map { emit line, 1 } reduce sum combine count",
+                "'count' cannot be a combiner",
+            ),
+            (
+                "map { emit line, 1 } map { } reduce sum",
+                "more than one 'map' clause",
+            ),
+            (
+                "map { emit frob(line), 1 } reduce sum",
+                "unknown function 'frob'",
+            ),
+            (
+                "map { emit lower(line, 2), 1 } reduce sum",
+                "lower() takes 1 arguments, not 2",
+            ),
             ("map { n = 1 } reduce sum", "'n' is not declared"),
             ("map { line = 1 } reduce sum", "cannot be assigned"),
-            ("map { emit line, 1 } reduce sum reducers 0", "from 1 to 10000"),
+            (
+                "map { emit line, 1 } reduce sum reducers 0",
+                "from 1 to 10000",
+            ),
             ("map { emit line, 1 ", "expected '}' to close the block"),
             ("job x", "expected a clause"),
         ];
@@ -693,12 +748,19 @@ mod tests {
     fn variables_are_scoped_to_their_block() {
         assert!(parse("map { if true { let a = 1 } emit a, 1 } reduce sum").is_err());
         assert!(parse("map { for w in [1] { } emit w, 1 } reduce sum").is_err());
-        assert!(parse("map { emit key, 1 } reduce sum").is_err(), "key is a reduce variable");
+        assert!(
+            parse("map { emit key, 1 } reduce sum").is_err(),
+            "key is a reduce variable"
+        );
     }
 
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
-        let src = format!("map {{ emit {}1{}, 1 }} reduce sum", "(".repeat(500), ")".repeat(500));
+        let src = format!(
+            "map {{ emit {}1{}, 1 }} reduce sum",
+            "(".repeat(500),
+            ")".repeat(500)
+        );
         let err = parse(&src).unwrap_err().to_string();
         assert!(err.contains("nested more than"), "{err}");
         let src = format!("map {{ emit {}1, 1 }} reduce sum", "-".repeat(500));

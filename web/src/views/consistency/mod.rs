@@ -153,7 +153,7 @@ fn missed_links(
 ) -> Html {
     html! {
         <>
-            { for op.missed.iter().map(|m| {
+            { for ours.missed_writes(op).iter().map(|m| {
                 let on_screen = ours.find(m.request).is_some();
                 let text = format!("write #{} to {} (log position {} of p{})", m.request, m.key, m.lsn, m.partition);
                 if on_screen {
@@ -177,7 +177,7 @@ fn stale_list(ours: &ConsistencyState, dispatcher: &UseReducerDispatcher<Playgro
     html! {
         <ol class="stale-reads" data-testid="stale-reads" data-count={ours.stale.len().to_string()}>
             { for ours.stale.iter().rev().take(10).map(|op| {
-                let missed: Vec<String> = op.missed.iter().map(|m| m.request.to_string()).collect();
+                let missed: Vec<String> = ours.missed_writes(op).iter().map(|m| m.request.to_string()).collect();
                 html! {
                     <li key={op.request} data-testid="stale-read" data-request={op.request.to_string()} data-missed={missed.join(" ")}>
                         <button class="op-link" onclick={send(dispatcher, ConsistencyAction::Select(Some(op.request)))}>
@@ -299,7 +299,8 @@ fn experiment_panel(props: &ExperimentPanelProps) -> Html {
                         </figcaption>
                     </figure>
                     <table class="items experiment-table" data-testid="experiment-table">
-                        <thead><tr><th>{"Delay"}</th><th>{"Trials"}</th><th>{"Eventual stale"}</th><th>{"GSI stale"}</th><th>{"Strong stale"}</th></tr></thead>
+                        <caption class="hint">{"Share of reads that were stale"}</caption>
+                        <thead><tr><th>{"Delay"}</th><th>{"Trials"}</th><th>{"Eventual"}</th><th>{"GSI"}</th><th>{"Strong"}</th></tr></thead>
                         <tbody>
                             { for ours.points.values().map(|p| html! {
                                 <tr key={p.delay_ms} data-testid={format!("experiment-row-{}", p.delay_ms)}

@@ -335,6 +335,36 @@ impl ConsistencyState {
             .find(|op| op.request == request)
     }
 
+    /// Every write on the timeline that `read` missed. The model names, per key, the
+    /// oldest write the serving replica had not applied; a replica applies its log in
+    /// order, so it also missed every later write to that key made before the read.
+    pub fn missed_writes(&self, read: &TimelineOp) -> Vec<MissedWrite> {
+        let mut missed = read.missed.clone();
+        for first in &read.missed {
+            let later = self
+                .lanes
+                .iter()
+                .flat_map(|lane| lane.ops.iter())
+                .filter(|op| {
+                    op.kind == OpKind::Write
+                        && op.table == read.table
+                        && op.key.as_deref() == Some(first.key.as_str())
+                        && op.request < read.request
+                        && op.lsn.is_some_and(|lsn| lsn > first.lsn)
+                })
+                .map(|op| MissedWrite {
+                    partition: first.partition,
+                    lsn: op.lsn.unwrap_or(first.lsn),
+                    request: op.request,
+                    key: first.key.clone(),
+                });
+            missed.extend(later);
+        }
+        missed.sort_by_key(|m| m.request);
+        missed.dedup_by_key(|m| m.request);
+        missed
+    }
+
     /// The newest `count` operations of the lanes shown, oldest first.
     pub fn recent(&self, count: usize) -> Vec<Rc<TimelineOp>> {
         let mut ops: Vec<Rc<TimelineOp>> = self
@@ -567,6 +597,30 @@ mod tests {
         assert!(
             stale_found,
             "followers have not applied a write made this instant"
+        );
+        // More writes, then reads until one misses at least two of them.
+        let mut several = false;
+        for _ in 0..10 {
+            state.apply(&world, ConsistencyAction::Client(ClientOp::WriteThenReads));
+            let Some(stale) = state.stale.back().cloned() else {
+                continue;
+            };
+            let missed = state.missed_writes(&stale);
+            let writes: Vec<u64> = missed.iter().map(|m| m.request).collect();
+            assert!(writes.windows(2).all(|w| w[0] < w[1]), "{writes:?}");
+            for m in &missed {
+                let write = state.find(m.request).unwrap();
+                assert_eq!((write.kind, write.lsn), (OpKind::Write, Some(m.lsn)));
+                assert!(m.request < stale.request);
+            }
+            if missed.len() >= 2 {
+                several = true;
+                break;
+            }
+        }
+        assert!(
+            several,
+            "a replica that applied neither of two writes missed both"
         );
         let clients: Vec<&str> = state.lanes.iter().map(|l| l.client.as_str()).collect();
         assert_eq!(

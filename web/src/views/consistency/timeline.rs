@@ -6,12 +6,14 @@
 //! instant, and the point is precisely that the read came after the write and still did
 //! not see it. Instants are in every mark's description and in the details. A write is a
 //! square, an eventually consistent read a circle, a strongly consistent read a diamond;
-//! a stale read is red and a dashed arc links it to each write it missed that is still on
-//! screen.
+//! a stale read is red and a dashed arc links it to the newest write it missed, while that
+//! write is still on screen.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
+
+use dynaplay_world::dynamo::physical::events::MissedWrite;
 
 use super::state::{ConsistencyAction, ConsistencyState, OpKind, TimelineOp};
 use crate::state::{Action, Playground};
@@ -34,7 +36,7 @@ fn kind_words(op: &TimelineOp) -> &'static str {
 }
 
 /// A sentence describing `op`, for its accessible name and tooltip.
-pub fn describe(op: &TimelineOp) -> String {
+pub fn describe(op: &TimelineOp, missed: &[MissedWrite]) -> String {
     let mut text = format!(
         "#{} {} {} ({}) at {}",
         op.request,
@@ -47,11 +49,7 @@ pub fn describe(op: &TimelineOp) -> String {
         text.push_str(&format!(", {value}"));
     }
     if op.stale {
-        let missed: Vec<String> = op
-            .missed
-            .iter()
-            .map(|m| format!("#{}", m.request))
-            .collect();
+        let missed: Vec<String> = missed.iter().map(|m| format!("#{}", m.request)).collect();
         text.push_str(&format!(", stale: missed {}", missed.join(", ")));
     }
     if let Some(error) = &op.error {
@@ -80,8 +78,8 @@ fn shape(op: &TimelineOp) -> Html {
 
 fn op_mark(
     op: &TimelineOp,
-    x: f64,
-    y: f64,
+    missed: &[MissedWrite],
+    (x, y): (f64, f64),
     selected: bool,
     dispatcher: &UseReducerDispatcher<Playground>,
 ) -> Html {
@@ -108,8 +106,8 @@ fn op_mark(
         OpKind::EventualRead => "eventual",
         OpKind::StrongRead => "strong",
     };
-    let missed: Vec<String> = op.missed.iter().map(|m| m.request.to_string()).collect();
-    let description = describe(op);
+    let description = describe(op, missed);
+    let missed: Vec<String> = missed.iter().map(|m| m.request.to_string()).collect();
     html! {
         <g
             key={request}
@@ -129,6 +127,8 @@ fn op_mark(
             {onkeydown}
         >
             <title>{description}</title>
+            // The whole mark is a target, the flag above a stale read included.
+            <rect class="op-hit" x="-13" y="-25" width="26" height="38" />
             if selected { <circle class="op-halo" r="12" /> }
             {shape(op)}
             if op.stale { <text class="op-flag" y="-12" text-anchor="middle">{"!"}</text> }
@@ -166,8 +166,19 @@ pub fn timeline(state: &ConsistencyState, dispatcher: &UseReducerDispatcher<Play
         .filter(|(_, op)| op.stale)
         .flat_map(|(i, read)| {
             let (x1, y1) = place(i, read);
-            read.missed
+            // One arc per key, to the newest write the read missed: the value it should
+            // have returned. The details list every write it missed.
+            let missed = state.missed_writes(read);
+            let newest: Vec<&MissedWrite> = missed
                 .iter()
+                .filter(|m| {
+                    !missed
+                        .iter()
+                        .any(|later| later.key == m.key && later.request > m.request)
+                })
+                .collect();
+            newest
+                .into_iter()
                 .filter_map(|missed| {
                     let j = ops.iter().position(|op| op.request == missed.request)?;
                     let write = ops.get(j)?;
@@ -201,8 +212,8 @@ pub fn timeline(state: &ConsistencyState, dispatcher: &UseReducerDispatcher<Play
             }) }
             {links}
             { for ops.iter().enumerate().map(|(i, op)| {
-                let (x, y) = place(i, op);
-                op_mark(op, x, y, state.selected == Some(op.request), dispatcher)
+                let missed = if op.stale { state.missed_writes(op) } else { Vec::new() };
+                op_mark(op, &missed, place(i, op), state.selected == Some(op.request), dispatcher)
             }) }
             <text class="axis-note" x={(LABELS + 20.0).to_string()} y={(height - 8.0).to_string()}>{first}</text>
             <text class="axis-note" x={(WIDTH - 10.0).to_string()} y={(height - 8.0).to_string()} text-anchor="end">{last}</text>
@@ -214,7 +225,6 @@ pub fn timeline(state: &ConsistencyState, dispatcher: &UseReducerDispatcher<Play
 mod tests {
     use super::*;
     use dynaplay_world::SimTime;
-    use dynaplay_world::dynamo::physical::events::MissedWrite;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test]
@@ -241,7 +251,7 @@ mod tests {
             latency_us: 0,
         };
         assert_eq!(
-            describe(&op),
+            describe(&op, &op.missed),
             "#12 eventual-reader GetItem (eventually consistent read) at 1.500 s, read v = 1, stale: missed #11"
         );
     }

@@ -15,6 +15,7 @@ use yew::prelude::*;
 
 use super::cluster::shown_node;
 use super::experiments::item_summary;
+use super::format::{bytes, short};
 use super::state::DaxAction;
 use crate::dynamo_json::{cell, truncate};
 
@@ -30,8 +31,10 @@ pub fn cache_panel(
     let Some(node) = cluster.nodes.iter().find(|n| Some(n.id.as_str()) == shown) else {
         return Html::default();
     };
-    let item_ttl = (cluster.record_ttl_millis > 0).then(|| SimDuration::from_millis(cluster.record_ttl_millis));
-    let query_ttl = (cluster.query_ttl_millis > 0).then(|| SimDuration::from_millis(cluster.query_ttl_millis));
+    let item_ttl = (cluster.record_ttl_millis > 0)
+        .then(|| SimDuration::from_millis(cluster.record_ttl_millis));
+    let query_ttl =
+        (cluster.query_ttl_millis > 0).then(|| SimDuration::from_millis(cluster.query_ttl_millis));
     html! {
         <section class="panel dax-caches" aria-labelledby="caches-title" data-testid="dax-caches"
             data-node={node.id.clone()}>
@@ -69,11 +72,11 @@ fn cache_table(
 ) -> Html {
     let more = cache.entry_count.saturating_sub(SHOWN_ENTRIES);
     let used = format!(
-        "{} entr{} · {} of {} bytes · hit ratio {}",
+        "{} entr{} · {} of {} · hit ratio {}",
         cache.entry_count,
         if cache.entry_count == 1 { "y" } else { "ies" },
-        cache.used_bytes,
-        cache.budget_bytes,
+        bytes(cache.used_bytes),
+        bytes(cache.budget_bytes),
         cache
             .hit_ratio
             .map_or("–".to_string(), |r| format!("{:.1}%", r * 100.0))
@@ -124,7 +127,11 @@ fn entry_row(kind: &'static str, entry: &EntrySnapshot, ttl: Option<SimDuration>
     } else {
         let items = entry.value.as_array().map_or(&[][..], Vec::as_slice);
         let shown: Vec<String> = items.iter().take(3).map(item_summary).collect();
-        let mut text = format!("{} item{}", items.len(), if items.len() == 1 { "" } else { "s" });
+        let mut text = format!(
+            "{} item{}",
+            items.len(),
+            if items.len() == 1 { "" } else { "s" }
+        );
         if !shown.is_empty() {
             text.push_str(": ");
             text.push_str(&shown.join("; "));
@@ -137,9 +144,9 @@ fn entry_row(kind: &'static str, entry: &EntrySnapshot, ttl: Option<SimDuration>
     let (bar, left) = match (entry.ttl_remaining, ttl) {
         (Some(remaining), Some(ttl)) if ttl.as_micros() > 0 => (
             (remaining.as_micros() as f64 / ttl.as_micros() as f64).clamp(0.0, 1.0),
-            remaining.to_string(),
+            short(remaining),
         ),
-        (Some(remaining), _) => (1.0, remaining.to_string()),
+        (Some(remaining), _) => (1.0, short(remaining)),
         (None, _) => (1.0, "never expires".to_string()),
     };
     let low = bar < 0.25;
@@ -155,7 +162,7 @@ fn entry_row(kind: &'static str, entry: &EntrySnapshot, ttl: Option<SimDuration>
                 }
                 {truncate(&answer, 48)}
             </td>
-            <td class="num" data-testid="entry-age">{entry.age.to_string()}</td>
+            <td class="num" data-testid="entry-age">{short(entry.age)}</td>
             <td class="ttl-cell" data-testid="entry-ttl">
                 <span class="ttl-bar" role="meter" aria-label="TTL left" aria-valuemin="0" aria-valuemax="100"
                     aria-valuenow={format!("{:.0}", bar * 100.0)}>
@@ -224,6 +231,9 @@ mod tests {
             request_words(Some("Query"), request),
             "Query pk = :pk (:pk run-2)"
         );
-        assert_eq!(request_words(Some("Scan"), r#"{"TableName":"DaxLab"}"#), "Scan");
+        assert_eq!(
+            request_words(Some("Scan"), r#"{"TableName":"DaxLab"}"#),
+            "Scan"
+        );
     }
 }

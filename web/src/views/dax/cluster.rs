@@ -14,6 +14,7 @@ use dynaplay_world::dynamo::dax::snapshot::{ClusterSnapshot, NodeSnapshot};
 use dynaplay_world::dynamo::dax::{NodeRole, lru::CacheStats};
 use yew::prelude::*;
 
+use super::format::short;
 use super::state::{ControlResult, DaxAction, NewCluster, ttl_words};
 use crate::views::fields::{
     FormHandle, FormState, number_field, on_text, select_field, text_field,
@@ -59,9 +60,16 @@ pub fn cluster_panel(
     let mut both = cluster.item_cache;
     both.add(&cluster.query_cache);
     let shown_node = shown_node(cluster, selected_node);
-    let latency = cluster.read_latency.map_or("no reads yet".to_string(), |p| {
-        format!("p50 {} · p99 {} · mean {}", p.p50, p.p99, p.mean)
-    });
+    let latency = cluster
+        .read_latency
+        .map_or("no reads yet".to_string(), |p| {
+            format!(
+                "p50 {} · p99 {} · mean {}",
+                short(p.p50),
+                short(p.p99),
+                short(p.mean)
+            )
+        });
     html! {
         <section class="panel dax-cluster" aria-labelledby="cluster-title" data-testid="dax-cluster"
             data-cluster={cluster.name.clone()}>
@@ -106,6 +114,14 @@ pub fn shown_node<'a>(cluster: &'a ClusterSnapshot, selected: Option<&str>) -> O
         .or_else(|| cluster.nodes.iter().find(|n| n.role == NodeRole::Primary))
         .or_else(|| cluster.nodes.first())
         .map(|n| n.id.as_str())
+}
+
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn stats_words(stats: &CacheStats) -> String {
@@ -165,12 +181,12 @@ fn node_card(
                 <span class="node-zone">{node.availability_zone.clone()}</span>
                 <span class="node-status">
                     {node.status}
-                    {node.back_in.map(|d| format!(" · back in {d}")).unwrap_or_default()}
+                    {node.back_in.map(|d| format!(" · back in {}", short(d))).unwrap_or_default()}
                 </span>
                 <span class="node-figures">
-                    {format!("{} requests · {} items · {} results · hit ratio {}",
-                        node.requests, node.item_cache.entry_count, node.query_cache.entry_count,
-                        ratio(lookups.hit_ratio()))}
+                    {format!("{} · {} · {} · hit ratio {}",
+                        count(node.requests, "request"), count(node.item_cache.entry_count as u64, "item"),
+                        count(node.query_cache.entry_count as u64, "result"), ratio(lookups.hit_ratio()))}
                     if node.throttled > 0 {
                         {format!(" · {} throttled", node.throttled)}
                     }
@@ -269,7 +285,9 @@ pub fn cluster_settings(props: &ClusterSettingsProps) -> Html {
     };
     let on_delete = {
         let name = props.name.clone();
-        props.on.reform(move |_| DaxAction::DeleteCluster(name.clone()))
+        props
+            .on
+            .reform(move |_| DaxAction::DeleteCluster(name.clone()))
     };
     html! {
         <section class="panel" aria-labelledby="settings-title">
@@ -323,9 +341,11 @@ impl Creating {
     fn cluster(&self, taken: &[String]) -> Result<NewCluster, String> {
         let name = self.name.trim();
         if !is_valid_cluster_name(name) {
-            return Err("A cluster name starts with a letter, has at most 20 letters, digits \
+            return Err(
+                "A cluster name starts with a letter, has at most 20 letters, digits \
                         and single hyphens, and does not end with a hyphen."
-                .into());
+                    .into(),
+            );
         }
         if taken.iter().any(|t| t == name) {
             return Err(format!("There is already a cluster named {name}."));
@@ -369,7 +389,10 @@ pub fn create_cluster(props: &CreateClusterProps) -> Html {
         .iter()
         .map(|t| {
             let memory = t.memory_bytes >> 30;
-            (t.name.to_string(), format!("{} ({} vCPU, {memory} GiB)", t.name, t.vcpus))
+            (
+                t.name.to_string(),
+                format!("{} ({} vCPU, {memory} GiB)", t.name, t.vcpus),
+            )
         })
         .collect();
     let onsubmit = {
@@ -423,7 +446,12 @@ mod tests {
             name: name.into(),
             ..Creating::default()
         };
-        assert!(named("lab").cluster(&taken).unwrap_err().contains("already"));
+        assert!(
+            named("lab")
+                .cluster(&taken)
+                .unwrap_err()
+                .contains("already")
+        );
         assert!(named("9lives").cluster(&taken).is_err());
         let too_many = Creating {
             nodes: "12".into(),
@@ -434,6 +462,11 @@ mod tests {
             query_ttl: "-1".into(),
             ..Creating::default()
         };
-        assert!(bad_ttl.cluster(&taken).unwrap_err().contains("milliseconds"));
+        assert!(
+            bad_ttl
+                .cluster(&taken)
+                .unwrap_err()
+                .contains("milliseconds")
+        );
     }
 }

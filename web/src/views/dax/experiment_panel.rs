@@ -9,7 +9,9 @@ use dynaplay_world::SimTime;
 use yew::prelude::*;
 
 use super::experiments::{ExperimentKind, ExperimentRun, StepAction, StepLine, Via};
+use super::format::short;
 use super::state::DaxAction;
+use crate::state::format_sim_time;
 
 pub fn experiments(
     run: Option<&ExperimentRun>,
@@ -57,7 +59,7 @@ fn log(run: &ExperimentRun, now: SimTime, playing: bool, on: &Callback<DaxAction
             };
             html! {
                 <p class="experiment-status" role="status" data-testid="experiment-status">
-                    {format!("Step {step} of {total} runs in {wait} of simulated time.{pause}")}
+                    {format!("Step {step} of {total} runs in {} of simulated time.{pause}", short(wait))}
                 </p>
             }
         }
@@ -118,7 +120,7 @@ fn done_step(n: usize, line: &StepLine, on: &Callback<DaxAction>) -> Html {
             data-met={met.to_string()}>
             <span class="step-note">{line.note}</span>
             <span class="step-door">
-                {format!("{} · {} at {}", line.door, line.operation, line.at.since_start())}
+                {format!("{} · {} at {}", line.door, line.operation, format_sim_time(line.at))}
             </span>
             <span class="step-what">{line.what.clone()}{" "}{show_path}</span>
             if !line.answer.is_empty() {

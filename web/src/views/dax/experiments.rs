@@ -157,74 +157,246 @@ impl ExperimentKind {
         };
         match self {
             ExperimentKind::QueryStaleness => vec![
-                ttls(DEFAULT_TTL_MILLIS, "Both TTLs at DAX's default of 5 minutes."),
-                send(NOW, Dax, "PutItem", lab::put(pk, "apple", "price", 1), written,
-                    "Write apple (price 1) through DAX."),
-                send(NOW, Dax, "PutItem", lab::put(pk, "pear", "price", 2), written,
-                    "Write pear (price 2) through DAX."),
-                send(SETTLE, Dax, "Query", lab::query(pk), miss.fresh(),
-                    "Query the partition: a query cache miss, so DAX asks DynamoDB and caches the result."),
-                send(SETTLE, Dax, "UpdateItem", lab::set(pk, "apple", "price", 5), written,
-                    "Update apple to price 5 through DAX: DynamoDB first, then the item cache."),
-                send(SETTLE, Dax, "Query", lab::query(pk), hit.stale(),
-                    "The same Query again: answered from the query cache, which the write did not touch."),
-                send(NOW, Dax, "GetItem", lab::get(pk, "apple", false), Expect::default().fresh(),
-                    "GetItem apple through DAX: the item cache has the written-through price."),
+                ttls(
+                    DEFAULT_TTL_MILLIS,
+                    "Both TTLs at DAX's default of 5 minutes.",
+                ),
+                send(
+                    NOW,
+                    Dax,
+                    "PutItem",
+                    lab::put(pk, "apple", "price", 1),
+                    written,
+                    "Write apple (price 1) through DAX.",
+                ),
+                send(
+                    NOW,
+                    Dax,
+                    "PutItem",
+                    lab::put(pk, "pear", "price", 2),
+                    written,
+                    "Write pear (price 2) through DAX.",
+                ),
+                send(
+                    SETTLE,
+                    Dax,
+                    "Query",
+                    lab::query(pk),
+                    miss.fresh(),
+                    "Query the partition: a query cache miss, so DAX asks DynamoDB and caches the result.",
+                ),
+                send(
+                    SETTLE,
+                    Dax,
+                    "UpdateItem",
+                    lab::set(pk, "apple", "price", 5),
+                    written,
+                    "Update apple to price 5 through DAX: DynamoDB first, then the item cache.",
+                ),
+                send(
+                    SETTLE,
+                    Dax,
+                    "Query",
+                    lab::query(pk),
+                    hit.stale(),
+                    "The same Query again: answered from the query cache, which the write did not touch.",
+                ),
+                send(
+                    NOW,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "apple", false),
+                    Expect::default().fresh(),
+                    "GetItem apple through DAX: the item cache has the written-through price.",
+                ),
             ],
             ExperimentKind::BypassStaleness => vec![
-                ttls(DEFAULT_TTL_MILLIS, "Both TTLs at DAX's default of 5 minutes."),
-                send(NOW, Dax, "PutItem", lab::put(pk, "book", "price", 10), written,
-                    "Write book (price 10) through DAX: it lands in the item cache too."),
-                send(SETTLE, Dax, "GetItem", lab::get(pk, "book", false), hit.fresh(),
-                    "Read it through DAX: an item cache hit, and correct."),
-                send(NOW, Direct, "UpdateItem", lab::set(pk, "book", "price", 12), Expect::default(),
-                    "Update book to price 12 straight in DynamoDB, around DAX."),
-                send(SETTLE, Dax, "GetItem", lab::get(pk, "book", false), hit.stale(),
-                    "Read it through DAX again: still the cached price."),
-                send(NOW, Direct, "GetItem", lab::get(pk, "book", false), Expect::default(),
-                    "Read it straight from DynamoDB: the new price."),
+                ttls(
+                    DEFAULT_TTL_MILLIS,
+                    "Both TTLs at DAX's default of 5 minutes.",
+                ),
+                send(
+                    NOW,
+                    Dax,
+                    "PutItem",
+                    lab::put(pk, "book", "price", 10),
+                    written,
+                    "Write book (price 10) through DAX: it lands in the item cache too.",
+                ),
+                send(
+                    SETTLE,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "book", false),
+                    hit.fresh(),
+                    "Read it through DAX: an item cache hit, and correct.",
+                ),
+                send(
+                    NOW,
+                    Direct,
+                    "UpdateItem",
+                    lab::set(pk, "book", "price", 12),
+                    Expect::default(),
+                    "Update book to price 12 straight in DynamoDB, around DAX.",
+                ),
+                send(
+                    SETTLE,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "book", false),
+                    hit.stale(),
+                    "Read it through DAX again: still the cached price.",
+                ),
+                send(
+                    NOW,
+                    Direct,
+                    "GetItem",
+                    lab::get(pk, "book", false),
+                    Expect::default(),
+                    "Read it straight from DynamoDB: the new price.",
+                ),
             ],
             ExperimentKind::NegativeCache => vec![
-                ttls(DEFAULT_TTL_MILLIS, "Both TTLs at DAX's default of 5 minutes."),
-                send(NOW, Dax, "GetItem", lab::get(pk, "ghost", false), miss.negative(),
-                    "Read ghost, which does not exist, through DAX: a miss, cached as a negative entry."),
-                send(SETTLE, Dax, "GetItem", lab::get(pk, "ghost", false), hit.negative().fresh(),
-                    "Read it again: a hit on the negative entry, answered without asking DynamoDB."),
-                send(NOW, Direct, "PutItem", lab::put(pk, "ghost", "seen", 1), Expect::default(),
-                    "Create ghost straight in DynamoDB, around DAX."),
-                send(SETTLE, Dax, "GetItem", lab::get(pk, "ghost", false), hit.negative().stale(),
-                    "Read it through DAX: the negative entry still says there is no such item."),
-                send(NOW, Direct, "GetItem", lab::get(pk, "ghost", false), Expect::default(),
-                    "Read it straight from DynamoDB: it is there."),
+                ttls(
+                    DEFAULT_TTL_MILLIS,
+                    "Both TTLs at DAX's default of 5 minutes.",
+                ),
+                send(
+                    NOW,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "ghost", false),
+                    miss.negative(),
+                    "Read ghost, which does not exist, through DAX: a miss, cached as a negative entry.",
+                ),
+                send(
+                    SETTLE,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "ghost", false),
+                    hit.negative().fresh(),
+                    "Read it again: a hit on the negative entry, answered without asking DynamoDB.",
+                ),
+                send(
+                    NOW,
+                    Direct,
+                    "PutItem",
+                    lab::put(pk, "ghost", "seen", 1),
+                    Expect::default(),
+                    "Create ghost straight in DynamoDB, around DAX.",
+                ),
+                send(
+                    SETTLE,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "ghost", false),
+                    hit.negative().stale(),
+                    "Read it through DAX: the negative entry still says there is no such item.",
+                ),
+                send(
+                    NOW,
+                    Direct,
+                    "GetItem",
+                    lab::get(pk, "ghost", false),
+                    Expect::default(),
+                    "Read it straight from DynamoDB: it is there.",
+                ),
             ],
             ExperimentKind::TtlExpiry => vec![
-                ttls(SHORT_TTL_MILLIS, "Item cache TTL set to 5 s (record-ttl-millis = 5000)."),
-                send(NOW, Direct, "PutItem", lab::put(pk, "clock", "version", 1), Expect::default(),
-                    "Write clock (version 1) straight to DynamoDB."),
-                send(NOW, Dax, "GetItem", lab::get(pk, "clock", false), miss.fresh(),
-                    "Read it through DAX: a miss, now cached for 5 s."),
-                send(NOW, Direct, "UpdateItem", lab::set(pk, "clock", "version", 2), Expect::default(),
-                    "Update it to version 2 around DAX."),
-                send(SETTLE, Dax, "GetItem", lab::get(pk, "clock", false), hit.stale(),
-                    "Read through DAX: a hit, stale. Watch the entry's TTL drain in the cache table."),
-                send(SimDuration::from_secs(5), Dax, "GetItem", lab::get(pk, "clock", false),
+                ttls(
+                    SHORT_TTL_MILLIS,
+                    "Item cache TTL set to 5 s (record-ttl-millis = 5000).",
+                ),
+                send(
+                    NOW,
+                    Direct,
+                    "PutItem",
+                    lab::put(pk, "clock", "version", 1),
+                    Expect::default(),
+                    "Write clock (version 1) straight to DynamoDB.",
+                ),
+                send(
+                    NOW,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "clock", false),
                     miss.fresh(),
-                    "5 s later the entry has expired: a miss, and the current version from DynamoDB."),
-                ttls(DEFAULT_TTL_MILLIS, "Item cache TTL back to the default 5 minutes."),
+                    "Read it through DAX: a miss, now cached for 5 s.",
+                ),
+                send(
+                    NOW,
+                    Direct,
+                    "UpdateItem",
+                    lab::set(pk, "clock", "version", 2),
+                    Expect::default(),
+                    "Update it to version 2 around DAX.",
+                ),
+                send(
+                    SETTLE,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "clock", false),
+                    hit.stale(),
+                    "Read through DAX: a hit, stale. Watch the entry's TTL drain in the cache table.",
+                ),
+                send(
+                    SimDuration::from_secs(5),
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "clock", false),
+                    miss.fresh(),
+                    "5 s later the entry has expired: a miss, and the current version from DynamoDB.",
+                ),
+                ttls(
+                    DEFAULT_TTL_MILLIS,
+                    "Item cache TTL back to the default 5 minutes.",
+                ),
             ],
             ExperimentKind::StrongRead => vec![
-                ttls(DEFAULT_TTL_MILLIS, "Both TTLs at DAX's default of 5 minutes."),
-                send(NOW, Dax, "PutItem", lab::put(pk, "lamp", "price", 30), written,
-                    "Write lamp (price 30) through DAX."),
-                send(SETTLE, Direct, "UpdateItem", lab::set(pk, "lamp", "price", 35), Expect::default(),
-                    "Update it to price 35 straight in DynamoDB."),
-                send(NOW, Dax, "GetItem", lab::get(pk, "lamp", false), hit.stale(),
-                    "An eventually consistent read through DAX: a hit, stale."),
-                send(NOW, Dax, "GetItem", lab::get(pk, "lamp", true),
+                ttls(
+                    DEFAULT_TTL_MILLIS,
+                    "Both TTLs at DAX's default of 5 minutes.",
+                ),
+                send(
+                    NOW,
+                    Dax,
+                    "PutItem",
+                    lab::put(pk, "lamp", "price", 30),
+                    written,
+                    "Write lamp (price 30) through DAX.",
+                ),
+                send(
+                    SETTLE,
+                    Direct,
+                    "UpdateItem",
+                    lab::set(pk, "lamp", "price", 35),
+                    Expect::default(),
+                    "Update it to price 35 straight in DynamoDB.",
+                ),
+                send(
+                    NOW,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "lamp", false),
+                    hit.stale(),
+                    "An eventually consistent read through DAX: a hit, stale.",
+                ),
+                send(
+                    NOW,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "lamp", true),
                     Expect::path(Path::PassThrough).fresh(),
-                    "The same read with ConsistentRead: true: DAX passes it through to DynamoDB."),
-                send(SETTLE, Dax, "GetItem", lab::get(pk, "lamp", false), hit.stale(),
-                    "Eventually consistent again: the strong read did not refresh the cache."),
+                    "The same read with ConsistentRead: true: DAX passes it through to DynamoDB.",
+                ),
+                send(
+                    SETTLE,
+                    Dax,
+                    "GetItem",
+                    lab::get(pk, "lamp", false),
+                    hit.stale(),
+                    "Eventually consistent again: the strong read did not refresh the cache.",
+                ),
             ],
             ExperimentKind::ReadHeavy => vec![Step {
                 wait: NOW,
@@ -602,7 +774,10 @@ mod tests {
     #[wasm_bindgen_test]
     fn predictions_are_checked_against_daxs_record() {
         let stale_hit = Expect::path(Path::Hit).stale();
-        assert_eq!(stale_hit.check(Some(&record(Route::CacheHit, true, false))), Ok(()));
+        assert_eq!(
+            stale_hit.check(Some(&record(Route::CacheHit, true, false))),
+            Ok(())
+        );
         assert_eq!(
             stale_hit.check(Some(&record(Route::CacheHit, false, false))),
             Err("expected a stale answer, but it matched the table".into())
@@ -612,8 +787,16 @@ mod tests {
             Err("expected a cache hit, but it was a cache miss".into())
         );
         let negative = Expect::path(Path::Hit).negative();
-        assert!(negative.check(Some(&record(Route::CacheHit, false, false))).is_err());
-        assert!(negative.check(Some(&record(Route::CacheHit, false, true))).is_ok());
+        assert!(
+            negative
+                .check(Some(&record(Route::CacheHit, false, false)))
+                .is_err()
+        );
+        assert!(
+            negative
+                .check(Some(&record(Route::CacheHit, false, true)))
+                .is_ok()
+        );
         assert!(Expect::default().check(None).is_ok());
         assert!(stale_hit.check(None).is_err());
     }
@@ -643,7 +826,10 @@ mod tests {
         assert_eq!(run.next_in(start), Some(SimDuration::from_secs(1)));
         let later = start + SimDuration::from_secs(1);
         assert!(run.due(later).is_some());
-        run.record(line(Err("expected a cache hit, but it was a cache miss".into())), later);
+        run.record(
+            line(Err("expected a cache hit, but it was a cache miss".into())),
+            later,
+        );
         while run.is_running() {
             let at = run.next_at;
             assert!(run.due(at).is_some());
@@ -652,14 +838,21 @@ mod tests {
         assert_eq!(run.lines.len(), run.steps.len());
         let verdict = run.verdict.clone().unwrap();
         assert!(!verdict.ok);
-        assert!(verdict.text.starts_with("Step 3 did not behave"), "{}", verdict.text);
+        assert!(
+            verdict.text.starts_with("Step 3 did not behave"),
+            "{}",
+            verdict.text
+        );
     }
 
     #[wasm_bindgen_test]
     fn every_experiment_has_a_script_and_only_the_benchmark_runs_at_once() {
         for kind in ExperimentKind::ALL {
             assert!(!kind.steps("run-1").is_empty(), "{kind:?}");
-            let waits = kind.steps("run-1").iter().any(|s| s.wait > SimDuration::ZERO);
+            let waits = kind
+                .steps("run-1")
+                .iter()
+                .any(|s| s.wait > SimDuration::ZERO);
             assert_eq!(waits, kind.waits(), "{kind:?}");
         }
     }
@@ -668,7 +861,9 @@ mod tests {
     fn answers_in_short() {
         assert_eq!(answer_summary(&json!({})), "no item");
         assert_eq!(
-            answer_summary(&json!({"Item": {"pk": {"S": "run-1"}, "sk": {"S": "apple"}, "price": {"N": "1"}}})),
+            answer_summary(
+                &json!({"Item": {"pk": {"S": "run-1"}, "sk": {"S": "apple"}, "price": {"N": "1"}}})
+            ),
             "apple price 1"
         );
         assert_eq!(

@@ -215,7 +215,10 @@ mod tests {
         let world = RefCell::new(World::new(1));
         let made = ensure_lab(&world).unwrap();
         assert_eq!(made.len(), 2, "{made:?}");
-        assert!(ensure_lab(&world).unwrap().is_empty(), "nothing to make twice");
+        assert!(
+            ensure_lab(&world).unwrap().is_empty(),
+            "nothing to make twice"
+        );
 
         let door = Door::Dax(LAB_CLUSTER.into());
         let written = send(&world, &door, "PutItem", &put("run-1", "a", "price", 3));
@@ -233,10 +236,18 @@ mod tests {
         ensure_lab(&world).unwrap();
         let door = Door::Dax(LAB_CLUSTER.into());
         let unknown = send(&world, &door, "DropTable", &json!({}));
-        assert_eq!(unknown.result.unwrap_err().kind, ErrorKind::UnknownOperation);
+        assert_eq!(
+            unknown.result.unwrap_err().kind,
+            ErrorKind::UnknownOperation
+        );
         let null = send(&world, &door, "GetItem", &Value::Null);
         assert_eq!(null.result.unwrap_err().kind, ErrorKind::Serialization);
-        let missing = send(&world, &Door::Dax("nope".into()), "GetItem", &get("a", "b", false));
+        let missing = send(
+            &world,
+            &Door::Dax("nope".into()),
+            "GetItem",
+            &get("a", "b", false),
+        );
         assert!(missing.result.is_err());
         assert_eq!(missing.record.unwrap().route, Route::Unavailable);
     }

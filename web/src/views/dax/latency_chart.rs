@@ -13,10 +13,10 @@
 //! below an edge), never from its internal buckets. The chart is a few dozen bars, so it
 //! is SVG rather than a canvas.
 
+use dynaplay_sim::{Histogram, Percentiles};
 use dynaplay_world::SimDuration;
 use dynaplay_world::dynamo::DynamoError;
 use dynaplay_world::dynamo::dax::{ReadHeavyWorkload, run_read_heavy};
-use dynaplay_sim::{Histogram, Percentiles};
 use yew::prelude::*;
 
 /// The benchmark the view runs: small enough to finish in a fraction of a second in the
@@ -166,7 +166,7 @@ fn shares(histogram: &Histogram, edges: &[u64]) -> Vec<f64> {
 
 // The drawing, in SVG user units.
 const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 230.0;
+const HEIGHT: f64 = 238.0;
 const LEFT: f64 = 48.0;
 const RIGHT: f64 = 708.0;
 const TOP: f64 = 18.0;
@@ -215,7 +215,8 @@ pub fn chart(chart: &SpeedupChart) -> Html {
         html! {
             <g key={micros} class="lat-tick">
                 <line x1={fmt(x)} x2={fmt(x)} y1={fmt(TOP)} y2={fmt(BOTTOM + 4.0)} />
-                <text x={fmt(x)} y={fmt(BOTTOM + 18.0)} text-anchor="middle">
+                <text x={fmt(x)} y={fmt(BOTTOM + 18.0)}
+                    text-anchor={if x > RIGHT - 20.0 { "end" } else { "middle" }}>
                     {SimDuration::from_micros(micros).to_string()}
                 </text>
             </g>
@@ -258,7 +259,8 @@ pub fn chart(chart: &SpeedupChart) -> Html {
                 { for bars }
                 {mean_marker(&chart.direct, "lat-mean-direct", "DynamoDB", 0.0)}
                 {mean_marker(&chart.dax, "lat-mean-dax", "DAX", 1.0)}
-                <text class="lat-label" x={fmt(RIGHT)} y={fmt(HEIGHT - 4.0)} text-anchor="end">
+                <text class="lat-label" x={fmt((x_of(1_000.0) + x_of(10_000.0)) / 2.0)} y={fmt(HEIGHT - 3.0)}
+                    text-anchor="middle">
                     {"read latency (log scale)"}
                 </text>
             </svg>
@@ -281,7 +283,10 @@ pub fn chart(chart: &SpeedupChart) -> Html {
 
 fn figure_row(label: &str, p: &Option<Percentiles>, testid: &str) -> Html {
     let text = p.map_or("no reads".to_string(), |p| {
-        format!("mean {} · p50 {} · p99 {} · max {}", p.mean, p.p50, p.p99, p.max)
+        format!(
+            "mean {} · p50 {} · p99 {} · max {}",
+            p.mean, p.p50, p.p99, p.max
+        )
     });
     html! {
         <div>
@@ -331,7 +336,12 @@ mod tests {
         assert_eq!(shares.len(), BINS);
         let total: f64 = shares.iter().sum();
         assert!((total - 1.0).abs() < 1e-9, "{total}");
-        let bin_of = |v: u64| edges.windows(2).position(|w| w[0] <= v && v < w[1]).unwrap();
+        let bin_of = |v: u64| {
+            edges
+                .windows(2)
+                .position(|w| w[0] <= v && v < w[1])
+                .unwrap()
+        };
         assert!((shares[bin_of(200)] - 90.0 / 101.0).abs() < 1e-9);
         assert!((shares[bin_of(4_000)] - 10.0 / 101.0).abs() < 1e-9);
         assert!((shares[0] - 1.0 / 101.0).abs() < 1e-9);
@@ -352,8 +362,14 @@ mod tests {
             .iter()
             .max_by(|a, b| a.direct.total_cmp(&b.direct))
             .unwrap();
-        assert!(dax_mode.hi_micros <= 1_000, "hits are sub-millisecond: {dax_mode:?}");
-        assert!(direct_mode.lo_micros >= 1_000, "DynamoDB takes milliseconds: {direct_mode:?}");
+        assert!(
+            dax_mode.hi_micros <= 1_000,
+            "hits are sub-millisecond: {dax_mode:?}"
+        );
+        assert!(
+            direct_mode.lo_micros >= 1_000,
+            "DynamoDB takes milliseconds: {direct_mode:?}"
+        );
         assert!(chart.summary().contains("faster"));
     }
 }

@@ -11,7 +11,9 @@ use dynaplay_world::dynamo::dax::snapshot::ClusterSnapshot;
 use dynaplay_world::dynamo::dax::{CacheKind, DaxRequest, Route};
 use yew::prelude::*;
 
+use super::format::short;
 use super::state::DaxAction;
+use crate::state::format_sim_time;
 
 /// Requests listed, newest first.
 const LISTED: usize = 12;
@@ -28,7 +30,11 @@ pub fn route_name(route: Route) -> &'static str {
     }
 }
 
-pub fn path_panel(cluster: &ClusterSnapshot, selected: Option<u64>, on: &Callback<DaxAction>) -> Html {
+pub fn path_panel(
+    cluster: &ClusterSnapshot,
+    selected: Option<u64>,
+    on: &Callback<DaxAction>,
+) -> Html {
     let requests = &cluster.recent_requests;
     let shown = selected
         .and_then(|id| requests.iter().find(|r| r.id == id))
@@ -57,7 +63,7 @@ pub fn path_panel(cluster: &ClusterSnapshot, selected: Option<u64>, on: &Callbac
                                     <span class="recent-id">{format!("#{}", r.id)}</span>
                                     <span class="recent-op">{r.operation.clone()}</span>
                                     <span class="recent-what">{r.to_string()}</span>
-                                    <span class="recent-latency">{r.latency.to_string()}</span>
+                                    <span class="recent-latency">{short(r.latency)}</span>
                                 </button>
                             </li>
                         }
@@ -82,8 +88,19 @@ fn f(v: f64) -> String {
     format!("{v:.1}")
 }
 
-fn boxed(x: (f64, f64), cy: f64, h: f64, class: Classes, label: String, sub: Option<String>) -> Html {
-    let (label_y, sub_y) = if sub.is_some() { (cy - 2.0, cy + 11.0) } else { (cy + 4.0, cy) };
+fn boxed(
+    x: (f64, f64),
+    cy: f64,
+    h: f64,
+    class: Classes,
+    label: String,
+    sub: Option<String>,
+) -> Html {
+    let (label_y, sub_y) = if sub.is_some() {
+        (cy - 2.0, cy + 11.0)
+    } else {
+        (cy + 4.0, cy)
+    };
     html! {
         <g class={class}>
             <rect x={f(x.0)} y={f(cy - h / 2.0)} width={f(x.1 - x.0)} height={f(h)} rx="6" />
@@ -127,19 +144,33 @@ fn diagram(cluster: &ClusterSnapshot, request: &DaxRequest) -> Html {
 
     let mut routes: Vec<Html> = Vec::new();
     if let Some(ny) = ny {
-        let class = if request.route == Route::Rejected { "bad" } else { "on" };
+        let class = if request.route == Route::Rejected {
+            "bad"
+        } else {
+            "on"
+        };
         routes.push(arrow(
-            format!("M{} {} L{} {}", f(CLIENT_X.1), f(mid), f(NODE_X.0 - 2.0), f(ny)),
+            format!(
+                "M{} {} L{} {}",
+                f(CLIENT_X.1),
+                f(mid),
+                f(NODE_X.0 - 2.0),
+                f(ny)
+            ),
             class,
             None,
         ));
         let hit_label = |kind: CacheKind| {
-            let word = if request.route == Route::CacheHit { "hit" } else { "miss" };
+            let word = if request.route == Route::CacheHit {
+                "hit"
+            } else {
+                "miss"
+            };
             let age = request
                 .touches
                 .first()
                 .and_then(|t| t.age)
-                .map(|a| format!(" · age {a}"))
+                .map(|a| format!(" · age {}", short(a)))
                 .unwrap_or_default();
             (
                 (NODE_X.1 + CACHE_X.0) / 2.0,
@@ -149,45 +180,98 @@ fn diagram(cluster: &ClusterSnapshot, request: &DaxRequest) -> Html {
         };
         match (request.route, touched) {
             (Route::CacheHit, Some(kind)) => routes.push(arrow(
-                format!("M{} {} L{} {}", f(NODE_X.1), f(ny), f(CACHE_X.0 - 2.0), f(cache_y(kind))),
+                format!(
+                    "M{} {} L{} {}",
+                    f(NODE_X.1),
+                    f(ny),
+                    f(CACHE_X.0 - 2.0),
+                    f(cache_y(kind))
+                ),
                 "hit",
                 Some(hit_label(kind)),
             )),
             (Route::CacheMiss, Some(kind)) => {
                 routes.push(arrow(
-                    format!("M{} {} L{} {}", f(NODE_X.1), f(ny), f(CACHE_X.0 - 2.0), f(cache_y(kind))),
+                    format!(
+                        "M{} {} L{} {}",
+                        f(NODE_X.1),
+                        f(ny),
+                        f(CACHE_X.0 - 2.0),
+                        f(cache_y(kind))
+                    ),
                     "miss",
                     Some(hit_label(kind)),
                 ));
                 routes.push(arrow(
-                    format!("M{} {} L{} {}", f(CACHE_X.1), f(cache_y(kind)), f(DB_X.0 - 2.0), f(mid)),
+                    format!(
+                        "M{} {} L{} {}",
+                        f(CACHE_X.1),
+                        f(cache_y(kind)),
+                        f(DB_X.0 - 2.0),
+                        f(mid)
+                    ),
                     "miss",
-                    Some(((CACHE_X.1 + DB_X.0) / 2.0, (cache_y(kind) + mid) / 2.0 - 8.0, "read".into())),
+                    Some((
+                        (CACHE_X.1 + DB_X.0) / 2.0,
+                        (cache_y(kind) + mid) / 2.0 - 8.0,
+                        "read".into(),
+                    )),
                 ));
             }
             (Route::PassThrough(_), _) => routes.push(arrow(
                 format!(
                     "M{} {} C{} {} {} {} {} {}",
-                    f(NODE_X.1), f(ny), f(CACHE_X.0), f(6.0), f(CACHE_X.1), f(6.0), f(DB_X.0 - 2.0), f(mid)
+                    f(NODE_X.1),
+                    f(ny),
+                    f(CACHE_X.0),
+                    f(6.0),
+                    f(CACHE_X.1),
+                    f(6.0),
+                    f(DB_X.0 - 2.0),
+                    f(mid)
                 ),
                 "pass",
-                Some(((CACHE_X.0 + CACHE_X.1) / 2.0, 14.0, "pass-through, not cached".into())),
+                Some((
+                    (CACHE_X.0 + CACHE_X.1) / 2.0,
+                    14.0,
+                    "pass-through, not cached".into(),
+                )),
             )),
             (Route::WriteThrough, _) => {
                 routes.push(arrow(
                     format!(
                         "M{} {} C{} {} {} {} {} {}",
-                        f(NODE_X.1), f(ny), f(CACHE_X.0), f(height - 6.0), f(CACHE_X.1), f(height - 6.0),
-                        f(DB_X.0 - 2.0), f(mid)
+                        f(NODE_X.1),
+                        f(ny),
+                        f(CACHE_X.0),
+                        f(height - 6.0),
+                        f(CACHE_X.1),
+                        f(height - 6.0),
+                        f(DB_X.0 - 2.0),
+                        f(mid)
                     ),
                     "write",
-                    Some(((CACHE_X.0 + CACHE_X.1) / 2.0, height - 4.0, "write to DynamoDB first".into())),
+                    Some((
+                        (CACHE_X.0 + CACHE_X.1) / 2.0,
+                        height - 4.0,
+                        "write to DynamoDB first".into(),
+                    )),
                 ));
                 if request.touches.iter().any(|t| t.cache == CacheKind::Item) {
                     routes.push(arrow(
-                        format!("M{} {} L{} {}", f(DB_X.0), f(mid - 8.0), f(CACHE_X.1 + 2.0), f(item_y)),
+                        format!(
+                            "M{} {} L{} {}",
+                            f(DB_X.0),
+                            f(mid - 8.0),
+                            f(CACHE_X.1 + 2.0),
+                            f(item_y)
+                        ),
                         "write",
-                        Some(((CACHE_X.1 + DB_X.0) / 2.0, (item_y + mid) / 2.0 - 10.0, "then cache".into())),
+                        Some((
+                            (CACHE_X.1 + DB_X.0) / 2.0,
+                            (item_y + mid) / 2.0 - 10.0,
+                            "then cache".into(),
+                        )),
                     ));
                 }
             }
@@ -204,9 +288,9 @@ fn diagram(cluster: &ClusterSnapshot, request: &DaxRequest) -> Html {
         "#{} {} at {} — {} — {}",
         request.id,
         request.operation,
-        request.at.since_start(),
+        format_sim_time(request.at),
         request,
-        request.latency
+        short(request.latency)
     );
     html! {
         <figure class="path-figure" data-testid="request-path" data-route={route_name(request.route)}

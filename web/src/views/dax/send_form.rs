@@ -10,11 +10,14 @@
 use serde_json::Value;
 use yew::prelude::*;
 
+use super::format::short;
 use super::lab::{Door, LAB_TABLE};
 use super::paths::route_name;
 use super::state::{DaxAction, Sent};
 use crate::views::console::parse_draft;
-use crate::views::fields::{FormHandle, FormState, json_field, on_text, plain_options, select_field};
+use crate::views::fields::{
+    FormHandle, FormState, json_field, on_text, plain_options, select_field,
+};
 use crate::views::outcome::{error_box, json_block};
 
 /// The operations DAX serves or forwards, reads first.
@@ -171,7 +174,7 @@ fn sent_view(sent: Option<&Sent>) -> Html {
                 <p class={classes!("sent-path", route_name(record.route), record.stale.then_some("stale"))}
                     data-testid="dax-sent-path" data-route={route_name(record.route)}
                     data-stale={record.stale.to_string()}>
-                    {format!("{record} · {}", record.latency)}
+                    {format!("{record} · {}", short(record.latency))}
                     if record.stale {
                         {" "}<span class="stale-flag">{"STALE"}</span>
                     }

@@ -21,9 +21,12 @@ use dynaplay_world::dynamo::DynamoError;
 use dynaplay_world::dynamo::dax::{ClusterSpec, DaxError, DaxRequest};
 use serde_json::{Value, json};
 
-use super::experiments::{ExperimentKind, ExperimentRun, Step, StepAction, StepLine, Via, answer_summary};
-use super::latency_chart::SpeedupChart;
+use super::experiments::{
+    ExperimentKind, ExperimentRun, Step, StepAction, StepLine, Via, answer_summary,
+};
 use super::lab::{self, Door, LAB_CLUSTER};
+use super::latency_chart::SpeedupChart;
+use crate::requests;
 use crate::state::Playground;
 
 /// The DAX view's remembered state.
@@ -165,14 +168,14 @@ impl Playground {
             DaxAction::RebootNode { cluster, node } => {
                 let request = json!({"ClusterName": cluster, "NodeId": node});
                 let result = self.with_world(|world| world.dax_control("RebootNode", &request));
-                self.controlled(result.map(|_| {
-                    format!("{node} is rebooting: back, with empty caches, in 30 s.")
-                }));
+                self.controlled(
+                    result
+                        .map(|_| format!("{node} is rebooting: back, with empty caches, in 30 s.")),
+                );
             }
             DaxAction::DeleteCluster(cluster) => {
                 let request = json!({"ClusterName": cluster});
-                let result =
-                    self.with_world(|world| world.dax_control("DeleteCluster", &request));
+                let result = self.with_world(|world| world.dax_control("DeleteCluster", &request));
                 self.controlled(result.map(|_| {
                     format!("{cluster} is being deleted; it is gone after 30 s of simulated time.")
                 }));
@@ -183,9 +186,8 @@ impl Playground {
                 request,
             } => self.send_dax(door, operation, request),
             DaxAction::SetUpLab => {
-                let result = lab::ensure_lab(&self.world).map_err(|message| {
-                    DaxError::new("LabSetupFailed", message)
-                });
+                let result = lab::ensure_lab(&self.world)
+                    .map_err(|message| DaxError::new("LabSetupFailed", message));
                 let dax = Rc::make_mut(&mut self.dax);
                 dax.cluster = Some(LAB_CLUSTER.to_string());
                 dax.node = None;
@@ -310,8 +312,13 @@ impl Playground {
                     Via::Dax => "DAX",
                     Via::Direct => "DynamoDB",
                 };
+                // A write's answer holds no data worth showing.
+                let read = !requests::is_write(operation);
                 StepLine {
-                    answer: answer.result.as_ref().map(answer_summary).unwrap_or_default(),
+                    answer: match &answer.result {
+                        Ok(response) if read => answer_summary(response),
+                        _ => String::new(),
+                    },
                     stale: record.is_some_and(|r| r.stale),
                     request_id: record.map(|r| r.id),
                     ..line(door_name, operation, what, met)
@@ -324,7 +331,10 @@ impl Playground {
                         let met = if chart.speedup > 1.0 {
                             Ok(())
                         } else {
-                            Err(format!("reads through DAX were not faster ({:.2}×)", chart.speedup))
+                            Err(format!(
+                                "reads through DAX were not faster ({:.2}×)",
+                                chart.speedup
+                            ))
                         };
                         let what = chart.summary();
                         Rc::make_mut(&mut self.dax).speedup = Some(Rc::new(chart));
@@ -406,7 +416,10 @@ impl Playground {
             ),
             std::cmp::Ordering::Less => (
                 "DecreaseReplicationFactor",
-                format!("{cluster}: down to {nodes} node{}.", if nodes == 1 { "" } else { "s" }),
+                format!(
+                    "{cluster}: down to {nodes} node{}.",
+                    if nodes == 1 { "" } else { "s" }
+                ),
             ),
         };
         let request = json!({"ClusterName": cluster, "NewReplicationFactor": nodes});
@@ -470,7 +483,12 @@ mod tests {
     /// Plays until the running experiment is over (at most a simulated minute).
     fn play_out(mut state: Rc<Playground>) -> Rc<Playground> {
         for _ in 0..600 {
-            if !state.dax.experiment.as_ref().is_some_and(ExperimentRun::is_running) {
+            if !state
+                .dax
+                .experiment
+                .as_ref()
+                .is_some_and(ExperimentRun::is_running)
+            {
                 break;
             }
             state = state.reduce(Action::Step);
@@ -480,7 +498,9 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn experiments_press_play_run_as_time_moves_and_pause_when_done() {
-        let state = fresh().reduce(dax(DaxAction::RunExperiment(ExperimentKind::QueryStaleness)));
+        let state = fresh().reduce(dax(DaxAction::RunExperiment(
+            ExperimentKind::QueryStaleness,
+        )));
         assert!(state.playing, "the experiment presses play");
         let run = state.dax.experiment.clone().unwrap();
         assert_eq!(run.setup.len(), 2, "the lab was set up: {:?}", run.setup);
@@ -502,7 +522,11 @@ mod tests {
         let stale: Vec<&StepLine> = run.lines.iter().filter(|l| l.stale).collect();
         assert_eq!(stale.len(), 1, "exactly the second Query is stale");
         assert_eq!(stale[0].operation, "Query");
-        assert!(stale[0].answer.contains("apple price 1"), "{}", stale[0].answer);
+        assert!(
+            stale[0].answer.contains("apple price 1"),
+            "{}",
+            stale[0].answer
+        );
         let last = run.lines.last().unwrap();
         assert_eq!(last.answer, "apple price 5");
         assert!(!last.stale);
@@ -521,7 +545,11 @@ mod tests {
         assert!(state.dax.speedup.as_ref().unwrap().speedup > 5.0);
         // TTL expiry put the default back.
         let snapshot = state.world.borrow_mut().dax_snapshot();
-        let lab = snapshot.clusters.iter().find(|c| c.name == LAB_CLUSTER).unwrap();
+        let lab = snapshot
+            .clusters
+            .iter()
+            .find(|c| c.name == LAB_CLUSTER)
+            .unwrap();
         assert_eq!(lab.record_ttl_millis, 300_000);
     }
 
@@ -549,25 +577,30 @@ mod tests {
             operation: "PutItem".into(),
             request: put,
         }));
-        assert_eq!(state.data_revision, before + 1, "a write through DAX is a write");
+        assert_eq!(
+            state.data_revision,
+            before + 1,
+            "a write through DAX is a write"
+        );
         let get = lab::get("mine", "a", false);
         let mut state = state;
         let mut hits = 0;
         for _ in 0..4 {
-            state = state
-                .reduce(Action::Step)
-                .reduce(dax(DaxAction::Send {
-                    door: Door::Dax(LAB_CLUSTER.into()),
-                    operation: "GetItem".into(),
-                    request: get.clone(),
-                }));
+            state = state.reduce(Action::Step).reduce(dax(DaxAction::Send {
+                door: Door::Dax(LAB_CLUSTER.into()),
+                operation: "GetItem".into(),
+                request: get.clone(),
+            }));
             let sent = state.dax.sent.clone().unwrap();
             assert_eq!(sent.result.unwrap()["Item"]["n"], json!({"N": "1"}));
             if sent.record.unwrap().route == Route::CacheHit {
                 hits += 1;
             }
         }
-        assert_eq!(hits, 4, "written through and replicated: every read is a hit");
+        assert_eq!(
+            hits, 4,
+            "written through and replicated: every read is a hit"
+        );
         let snapshot = state.world.borrow_mut().dax_snapshot();
         assert_eq!(snapshot.clusters[0].item_cache.hits, 4);
 
@@ -592,7 +625,10 @@ mod tests {
         };
         let state = fresh().reduce(create("mine", 2));
         let control = state.dax.control.clone().unwrap().result.unwrap();
-        assert!(control.starts_with("Created mine with 2 dax.t3.small nodes"), "{control}");
+        assert!(
+            control.starts_with("Created mine with 2 dax.t3.small nodes"),
+            "{control}"
+        );
         assert!(control.contains("0 (never expires)"), "{control}");
         assert_eq!(state.dax.cluster.as_deref(), Some("mine"));
         let bad = state.reduce(create("Bad--name", 1));

@@ -81,11 +81,26 @@ const BOTTOM: f64 = 178.0;
 /// The three rate curves of `job` up to `now`.
 pub fn rate_chart(job: &JobRun, now: SimTime) -> Html {
     let end = job.finished.unwrap_or(now).max(job.submitted);
-    let span = end.saturating_duration_since(job.submitted).as_secs_f64().max(1.0);
+    let span = end
+        .saturating_duration_since(job.submitted)
+        .as_secs_f64()
+        .max(1.0);
     let curves = [
-        ("input", "Input (maps read)", curve(&job.input_rate, job.submitted, end)),
-        ("shuffle", "Shuffle (reduces fetch)", curve(&job.shuffle_rate, job.submitted, end)),
-        ("output", "Output (reduces write)", curve(&job.output_rate, job.submitted, end)),
+        (
+            "input",
+            "Input (maps read)",
+            curve(&job.input_rate, job.submitted, end),
+        ),
+        (
+            "shuffle",
+            "Shuffle (reduces fetch)",
+            curve(&job.shuffle_rate, job.submitted, end),
+        ),
+        (
+            "output",
+            "Output (reduces write)",
+            curve(&job.output_rate, job.submitted, end),
+        ),
     ];
     let high = curves
         .iter()
@@ -161,11 +176,12 @@ pub fn rate_chart(job: &JobRun, now: SimTime) -> Html {
     }
 }
 
-/// One stage of the DAG: its name, a line of numbers, and how far it is (0 to 1).
+/// One stage of the DAG: its name, two short lines of numbers, and how far it is (0 to 1).
 struct Stage {
     id: &'static str,
     title: &'static str,
     detail: String,
+    more: String,
     progress: f64,
     done: usize,
     total: usize,
@@ -184,12 +200,19 @@ pub fn dag(job: &JobRun) -> Html {
     let read: u64 = job.maps.iter().map(|m| m.split.length).sum();
     let moved = job.shuffle_rate.total().max(0.0);
     let produced = (job.counters.map_output_bytes as f64).max(moved);
-    let fraction = |a: f64, b: f64| if b > 0.0 { (a / b).clamp(0.0, 1.0) } else { 0.0 };
+    let fraction = |a: f64, b: f64| {
+        if b > 0.0 {
+            (a / b).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
     let stages = [
         Stage {
             id: "input",
             title: "Input",
-            detail: format!("{} splits · {}", job.maps.len(), format_bytes(read as f64)),
+            detail: format!("{} splits", job.maps.len()),
+            more: format_bytes(read as f64),
             progress: fraction(maps_done as f64, job.maps.len() as f64),
             done: maps_done,
             total: job.maps.len(),
@@ -197,7 +220,8 @@ pub fn dag(job: &JobRun) -> Html {
         Stage {
             id: "map",
             title: "Map",
-            detail: format!("{maps_done}/{} done · {} running", job.maps.len(), running(true)),
+            detail: format!("{maps_done}/{} done", job.maps.len()),
+            more: format!("{} running", running(true)),
             progress: fraction(maps_done as f64, job.maps.len() as f64),
             done: maps_done,
             total: job.maps.len(),
@@ -205,15 +229,21 @@ pub fn dag(job: &JobRun) -> Html {
         Stage {
             id: "shuffle",
             title: "Shuffle",
-            detail: format!("{} of {} fetched", format_bytes(moved), format_bytes(produced)),
-            progress: if job.reduces.is_empty() { 0.0 } else { fraction(moved, produced) },
+            detail: format!("{} fetched", format_bytes(moved)),
+            more: format!("of {}", format_bytes(produced)),
+            progress: if job.reduces.is_empty() {
+                0.0
+            } else {
+                fraction(moved, produced)
+            },
             done: moved as usize,
             total: produced as usize,
         },
         Stage {
             id: "reduce",
             title: "Reduce",
-            detail: format!("{reduces_done}/{} done · {} running", job.reduces.len(), running(false)),
+            detail: format!("{reduces_done}/{} done", job.reduces.len()),
+            more: format!("{} running", running(false)),
             progress: fraction(reduces_done as f64, job.reduces.len() as f64),
             done: reduces_done,
             total: job.reduces.len(),
@@ -222,11 +252,18 @@ pub fn dag(job: &JobRun) -> Html {
             id: "output",
             title: "Output",
             detail: format!(
-                "{} files · {}",
-                job.output_files.iter().filter(|f| !f.ends_with("_SUCCESS")).count(),
-                format_bytes(job.counters.hdfs_bytes_written as f64)
+                "{} files",
+                job.output_files
+                    .iter()
+                    .filter(|f| !f.ends_with("_SUCCESS"))
+                    .count()
             ),
-            progress: if job.state.is_done() && job.state.name() == "SUCCEEDED" { 1.0 } else { 0.0 },
+            more: format_bytes(job.counters.hdfs_bytes_written as f64),
+            progress: if job.state.is_done() && job.state.name() == "SUCCEEDED" {
+                1.0
+            } else {
+                0.0
+            },
             done: job.output_files.len(),
             total: job.reduces.len(),
         },
@@ -234,7 +271,7 @@ pub fn dag(job: &JobRun) -> Html {
     let box_w = 112.0;
     let gap = (W - box_w * 5.0) / 4.0;
     html! {
-        <svg class="emr-dag" data-testid="emr-dag" viewBox={format!("0 0 {W} 78")} role="img"
+        <svg class="emr-dag" data-testid="emr-dag" viewBox={format!("0 0 {W} 86")} role="img"
             aria-label={format!("Job {}: {} of {} maps and {} of {} reduces done",
                 job.state.name(), maps_done, job.maps.len(), reduces_done, job.reduces.len())}>
             <defs>
@@ -249,15 +286,18 @@ pub fn dag(job: &JobRun) -> Html {
                     <g key={s.id} class={format!("emr-stage emr-stage-{}", s.id)}
                         data-testid={format!("emr-dag-{}", s.id)}
                         data-done={s.done.to_string()} data-total={s.total.to_string()}>
-                        <rect class="emr-stage-box" x={x.to_string()} y="4" width={box_w.to_string()}
-                            height="66" rx="8" />
-                        <rect class="emr-stage-fill" x={x.to_string()} y="62"
-                            width={format!("{:.1}", box_w * s.progress)} height="8" rx="3" />
-                        <text class="emr-stage-title" x={(x + 10.0).to_string()} y="26">{s.title}</text>
-                        <text class="emr-stage-detail" x={(x + 10.0).to_string()} y="46">{s.detail.clone()}</text>
+                        <rect class="emr-stage-box" x={x.to_string()} y="2" width={box_w.to_string()}
+                            height="80" rx="8" />
+                        <rect class="emr-stage-track" x={(x + 8.0).to_string()} y="68"
+                            width={(box_w - 16.0).to_string()} height="6" rx="3" />
+                        <rect class="emr-stage-fill" x={(x + 8.0).to_string()} y="68"
+                            width={format!("{:.1}", (box_w - 16.0) * s.progress)} height="6" rx="3" />
+                        <text class="emr-stage-title" x={(x + 10.0).to_string()} y="22">{s.title}</text>
+                        <text class="emr-stage-detail" x={(x + 10.0).to_string()} y="40">{s.detail.clone()}</text>
+                        <text class="emr-stage-detail" x={(x + 10.0).to_string()} y="56">{s.more.clone()}</text>
                         if i + 1 < stages.len() {
-                            <line class="emr-edge" x1={(x + box_w + 3.0).to_string()} y1="37"
-                                x2={(x + box_w + gap - 3.0).to_string()} y2="37" marker-end="url(#emr-arrow)" />
+                            <line class="emr-edge" x1={(x + box_w + 3.0).to_string()} y1="42"
+                                x2={(x + box_w + gap - 3.0).to_string()} y2="42" marker-end="url(#emr-arrow)" />
                         }
                     </g>
                 }

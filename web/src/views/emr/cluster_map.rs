@@ -67,7 +67,10 @@ pub fn file_colours(cluster: &Cluster) -> BTreeMap<String, usize> {
 pub fn state_look(node: &Node, p: &Palette) -> (String, Rgb) {
     let slow = node.fault_slowdown > 1.0;
     let (word, colour) = match node.state {
-        NodeState::Running if slow => (format!("RUNNING · slow ×{}", node.fault_slowdown), p.warning),
+        NodeState::Running if slow => (
+            format!("RUNNING · slow ×{}", node.fault_slowdown),
+            p.warning,
+        ),
         NodeState::Running => ("RUNNING".to_string(), p.grid),
         NodeState::Provisioning => ("PROVISIONING".to_string(), p.muted),
         NodeState::Decommissioning => ("DECOMMISSIONING".to_string(), p.warning),
@@ -93,7 +96,11 @@ fn block_grid(inner: f64, blocks: usize) -> (usize, f64) {
 /// Draws the map `width` device pixels wide at `scale` device pixels per CSS pixel; the
 /// height follows from the nodes.
 pub fn draw(cluster: &Cluster, p: &Palette, width: u32, scale: f64) -> Raster {
-    let workers = cluster.nodes().iter().filter(|n| n.role != NodeRole::Primary).count();
+    let workers = cluster
+        .nodes()
+        .iter()
+        .filter(|n| n.role != NodeRole::Primary)
+        .count();
     if workers > CARD_LIMIT {
         compact(cluster, p, width, scale)
     } else {
@@ -102,18 +109,38 @@ pub fn draw(cluster: &Cluster, p: &Palette, width: u32, scale: f64) -> Raster {
 }
 
 fn sections(cluster: &Cluster) -> [(NodeRole, &'static str, Vec<&Node>); 3] {
-    let of = |role| cluster.nodes().iter().filter(|n| n.role == role).collect::<Vec<_>>();
+    let of = |role| {
+        cluster
+            .nodes()
+            .iter()
+            .filter(|n| n.role == role)
+            .collect::<Vec<_>>()
+    };
     [
-        (NodeRole::Primary, "Primary: HDFS NameNode, YARN ResourceManager", of(NodeRole::Primary)),
-        (NodeRole::Core, "Core: DataNode + NodeManager (blocks and containers)", of(NodeRole::Core)),
-        (NodeRole::Task, "Task: NodeManager only (containers, no HDFS)", of(NodeRole::Task)),
+        (
+            NodeRole::Primary,
+            "Primary: HDFS NameNode, YARN ResourceManager",
+            of(NodeRole::Primary),
+        ),
+        (
+            NodeRole::Core,
+            "Core: DataNode + NodeManager (blocks and containers)",
+            of(NodeRole::Core),
+        ),
+        (
+            NodeRole::Task,
+            "Task: NodeManager only (containers, no HDFS)",
+            of(NodeRole::Task),
+        ),
     ]
 }
 
 fn cards(cluster: &Cluster, p: &Palette, width: u32, scale: f64) -> Raster {
     let s = scale;
     let css_width = f64::from(width) / s;
-    let per_row = ((css_width + CARD_GAP) / (CARD_W + CARD_GAP)).floor().max(1.0) as usize;
+    let per_row = ((css_width + CARD_GAP) / (CARD_W + CARD_GAP))
+        .floor()
+        .max(1.0) as usize;
     let containers = containers(cluster);
     let colours = file_colours(cluster);
     let inner = CARD_W - 16.0;
@@ -151,8 +178,20 @@ fn cards(cluster: &Cluster, p: &Palette, width: u32, scale: f64) -> Raster {
         for (i, node) in nodes.iter().enumerate() {
             let x = (i % per_row) as f64 * (CARD_W + CARD_GAP);
             let top = y + (i / per_row) as f64 * (h + CARD_GAP);
-            let running = containers.get(node.id.index()).map_or(&[][..], Vec::as_slice);
-            card(&mut r, cluster, node, running, &colours, p, (x, top, h), (blocks_per_row, square), s);
+            let running = containers
+                .get(node.id.index())
+                .map_or(&[][..], Vec::as_slice);
+            card(
+                &mut r,
+                cluster,
+                node,
+                running,
+                &colours,
+                p,
+                (x, top, h),
+                (blocks_per_row, square),
+                s,
+            );
         }
         y += nodes.len().div_ceil(per_row) as f64 * (h + CARD_GAP);
     }
@@ -174,15 +213,43 @@ fn card(
     let gone = matches!(node.state, NodeState::Lost | NodeState::Terminated);
     let (state, outline) = state_look(node, p);
     r.fill(x * s, y * s, (x + CARD_W) * s, (y + h) * s, p.panel);
-    r.outline(x * s, y * s, (x + CARD_W) * s, (y + h) * s, if gone { 2.0 * s } else { s }, outline);
+    r.outline(
+        x * s,
+        y * s,
+        (x + CARD_W) * s,
+        (y + h) * s,
+        if gone { 2.0 * s } else { s },
+        outline,
+    );
     let text = if gone { p.muted } else { p.text };
-    r.label((x + 8.0) * s, (y + 11.0) * s, node.name.clone(), text, 12.5 * s, Align::Left);
+    r.label(
+        (x + 8.0) * s,
+        (y + 11.0) * s,
+        node.name.clone(),
+        text,
+        12.5 * s,
+        Align::Left,
+    );
     if let Some(l) = r.labels.last_mut() {
         l.bold = true;
     }
-    r.label((x + CARD_W - 8.0) * s, (y + 11.0) * s, node.instance.name, p.muted, 10.5 * s, Align::Right);
+    r.label(
+        (x + CARD_W - 8.0) * s,
+        (y + 11.0) * s,
+        node.instance.name,
+        p.muted,
+        10.5 * s,
+        Align::Right,
+    );
     let state_colour = if outline == p.grid { p.muted } else { outline };
-    r.label((x + 8.0) * s, (y + 26.0) * s, state, state_colour, 10.5 * s, Align::Left);
+    r.label(
+        (x + 8.0) * s,
+        (y + 26.0) * s,
+        state,
+        state_colour,
+        10.5 * s,
+        Align::Left,
+    );
     if node.role == NodeRole::Primary {
         return;
     }
@@ -200,25 +267,52 @@ fn card(
             ContainerKind::Reduce => p.reduce,
             ContainerKind::AppMaster => p.am,
         };
-        r.fill(at * s, by * s, (at + w - 1.0).max(at + 1.0) * s, (by + BAR_H) * s, colour);
+        r.fill(
+            at * s,
+            by * s,
+            (at + w - 1.0).max(at + 1.0) * s,
+            (by + BAR_H) * s,
+            colour,
+        );
         at += w;
     }
     let gb = node.yarn.sizing.nodemanager_mb as f64 / 1024.0;
-    r.label(bx * s, (by + BAR_H + 7.0) * s, format!("YARN {gb:.0} GB · {} containers", running.len()), p.muted, 9.5 * s, Align::Left);
+    r.label(
+        bx * s,
+        (by + BAR_H + 7.0) * s,
+        format!("YARN {gb:.0} GB · {} containers", running.len()),
+        p.muted,
+        9.5 * s,
+        Align::Left,
+    );
 
     // Block replicas, coloured by file.
     if let Some(datanode) = cluster.hdfs().datanode(node.id) {
         let top = by + BAR_H + 16.0;
         let words = format!("HDFS: {} blocks", datanode.blocks.len());
-        r.label(bx * s, (top + 6.0) * s, words, p.muted, 9.5 * s, Align::Left);
+        r.label(
+            bx * s,
+            (top + 6.0) * s,
+            words,
+            p.muted,
+            9.5 * s,
+            Align::Left,
+        );
         let top = top + 14.0;
         for (i, block) in datanode.blocks.iter().enumerate() {
-            let file = cluster.hdfs().block(*block).and_then(|b| colours.get(&b.file));
+            let file = cluster
+                .hdfs()
+                .block(*block)
+                .and_then(|b| colours.get(&b.file));
             let colour = file
                 .and_then(|f| p.files.get(f % p.files.len()))
                 .copied()
                 .unwrap_or(p.muted);
-            let colour = if gone { colour.mix(p.panel, 0.6) } else { colour };
+            let colour = if gone {
+                colour.mix(p.panel, 0.6)
+            } else {
+                colour
+            };
             let cx = bx + (i % per_row) as f64 * (square + 1.0);
             let cy = top + (i / per_row) as f64 * (square + 1.0);
             if cy + square > y + h {
@@ -241,7 +335,9 @@ fn card(
 fn compact(cluster: &Cluster, p: &Palette, width: u32, scale: f64) -> Raster {
     let s = scale;
     let css_width = f64::from(width) / s;
-    let per_row = ((css_width + CELL_GAP) / (CELL + CELL_GAP)).floor().max(1.0) as usize;
+    let per_row = ((css_width + CELL_GAP) / (CELL + CELL_GAP))
+        .floor()
+        .max(1.0) as usize;
     let containers = containers(cluster);
     let sections = sections(cluster);
     let mut height = 4.0;
@@ -271,9 +367,16 @@ fn compact(cluster: &Cluster, p: &Palette, width: u32, scale: f64) -> Raster {
         for (i, node) in nodes.iter().enumerate() {
             let x = (i % per_row) as f64 * (CELL + CELL_GAP);
             let top = y + (i / per_row) as f64 * (CELL + CELL_GAP);
-            let used = node.yarn.memory_used_mb as f64 / node.yarn.sizing.nodemanager_mb.max(1) as f64;
-            let running = containers.get(node.id.index()).map_or(&[][..], Vec::as_slice);
-            let hue = if running.iter().any(|k| *k == ContainerKind::Reduce) { p.reduce } else { p.map };
+            let used =
+                node.yarn.memory_used_mb as f64 / node.yarn.sizing.nodemanager_mb.max(1) as f64;
+            let running = containers
+                .get(node.id.index())
+                .map_or(&[][..], Vec::as_slice);
+            let hue = if running.contains(&ContainerKind::Reduce) {
+                p.reduce
+            } else {
+                p.map
+            };
             let (_, outline) = state_look(node, p);
             let fill = match node.state {
                 NodeState::Lost | NodeState::Terminated => p.lost,
@@ -282,7 +385,14 @@ fn compact(cluster: &Cluster, p: &Palette, width: u32, scale: f64) -> Raster {
             };
             r.fill(x * s, top * s, (x + CELL) * s, (top + CELL) * s, fill);
             if outline != p.grid {
-                r.outline(x * s, top * s, (x + CELL) * s, (top + CELL) * s, s.max(1.0), outline);
+                r.outline(
+                    x * s,
+                    top * s,
+                    (x + CELL) * s,
+                    (top + CELL) * s,
+                    s.max(1.0),
+                    outline,
+                );
             }
         }
         y += nodes.len().div_ceil(per_row) as f64 * (CELL + CELL_GAP) + 6.0;
@@ -312,9 +422,20 @@ mod tests {
         }
         // Five blocks of 1 KiB, two replicas each (four core nodes): ten squares of 7×7.
         assert_eq!(r.count(p.files[0]), 10 * 49);
-        let blocks: Vec<&str> = text.iter().copied().filter(|t| t.starts_with("HDFS:")).collect();
-        assert_eq!(blocks.len(), 4, "only core nodes have an HDFS line: {blocks:?}");
-        assert!(text.contains(&"RUNNING · Spot"), "task nodes are Spot by default");
+        let blocks: Vec<&str> = text
+            .iter()
+            .copied()
+            .filter(|t| t.starts_with("HDFS:"))
+            .collect();
+        assert_eq!(
+            blocks.len(),
+            4,
+            "only core nodes have an HDFS line: {blocks:?}"
+        );
+        assert!(
+            text.contains(&"RUNNING · Spot"),
+            "task nodes are Spot by default"
+        );
     }
 
     #[wasm_bindgen_test]
@@ -325,12 +446,19 @@ mod tests {
         cluster.lose_node(node).unwrap();
         let p = palette(Theme::Light);
         let r = draw(&cluster, &p, 600, 1.0);
-        assert!(r.labels.iter().any(|l| l.text == "LOST" && l.colour == p.lost));
+        assert!(
+            r.labels
+                .iter()
+                .any(|l| l.text == "LOST" && l.colour == p.lost)
+        );
 
         let mut big = Cluster::new(ClusterConfig::demo(100, 20, 5)).unwrap();
         big.advance_to(SimTime::ZERO);
         let r = draw(&big, &p, 600, 1.0);
-        assert!(r.labels.iter().all(|l| !l.text.starts_with("core-")), "no names when compact");
+        assert!(
+            r.labels.iter().all(|l| !l.text.starts_with("core-")),
+            "no names when compact"
+        );
         assert!(r.labels.iter().any(|l| l.text.contains("100 nodes")));
         assert_eq!(r.count(p.slot), 120 * 81, "one idle 9×9 cell per worker");
     }

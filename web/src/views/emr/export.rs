@@ -18,7 +18,9 @@
 use dynaplay_emr::ClusterConfig;
 use dynaplay_emr::jobs::AggFn;
 use dynaplay_emr::node::Market;
-use dynaplay_emr::script::ast::{BinaryOp, Expr, InputKind, NamedReducer, Program, Reducer, Stmt, UnaryOp};
+use dynaplay_emr::script::ast::{
+    BinaryOp, Expr, InputKind, NamedReducer, Program, Reducer, Stmt, UnaryOp,
+};
 use serde_json::json;
 use yew::prelude::*;
 
@@ -84,7 +86,11 @@ impl ExportInput {
 }
 
 /// The files for `form`'s job on a cluster like `cluster`.
-pub fn export(form: &EmrForm, cluster: &ClusterConfig, input: &ExportInput) -> Result<Vec<ExportFile>, String> {
+pub fn export(
+    form: &EmrForm,
+    cluster: &ClusterConfig,
+    input: &ExportInput,
+) -> Result<Vec<ExportFile>, String> {
     let logic = forms::job_logic(form)?;
     let job = forms::job_config(form)?;
     let reduces = logic
@@ -97,7 +103,11 @@ pub fn export(form: &EmrForm, cluster: &ClusterConfig, input: &ExportInput) -> R
         _ => None,
     };
     let reduces = if form.job == JobKind::Script {
-        program.as_ref().and_then(|p| p.reducers).or(job.reduces).unwrap_or(reduces)
+        program
+            .as_ref()
+            .and_then(|p| p.reducers)
+            .or(job.reduces)
+            .unwrap_or(reduces)
     } else {
         reduces
     };
@@ -107,19 +117,32 @@ pub fn export(form: &EmrForm, cluster: &ClusterConfig, input: &ExportInput) -> R
     let code: Vec<String> = match form.export {
         ExportKind::Streaming => {
             let (mapper, reducer) = streaming(form, program.as_deref(), table)?;
-            files.push(ExportFile { name: "mapper.py".into(), text: mapper });
-            files.push(ExportFile { name: "reducer.py".into(), text: reducer });
+            files.push(ExportFile {
+                name: "mapper.py".into(),
+                text: mapper,
+            });
+            files.push(ExportFile {
+                name: "reducer.py".into(),
+                text: reducer,
+            });
             vec!["mapper.py".into(), "reducer.py".into()]
         }
         ExportKind::PySpark => {
             files.push(ExportFile {
                 name: "job.py".into(),
-                text: pyspark(form, program.as_deref(), table, reduces, input, cluster.block_size)?,
+                text: pyspark(
+                    form,
+                    program.as_deref(),
+                    table,
+                    reduces,
+                    input,
+                    cluster.block_size,
+                )?,
             });
             vec!["job.py".into()]
         }
     };
-    let combiner = form.export == ExportKind::Streaming && logic.has_combiner();
+    let combiner = form.export == ExportKind::Streaming && combinable(form, program.as_deref());
     files.push(ExportFile {
         name: "steps.json".into(),
         text: steps_json(form, &name, reduces, combiner, input, cluster.block_size),
@@ -131,13 +154,37 @@ pub fn export(form: &EmrForm, cluster: &ClusterConfig, input: &ExportInput) -> R
     Ok(files)
 }
 
+/// Whether the exported reduce may also run as Streaming's combiner: only when applying it
+/// to partial results gives the same answer (sums, minima, maxima).
+fn combinable(form: &EmrForm, program: Option<&Program>) -> bool {
+    match (form.job, program) {
+        (JobKind::WordCount, _) => true,
+        (JobKind::GroupBy, _) => matches!(
+            AggFn::parse(&form.aggregate),
+            Some(AggFn::Count | AggFn::Sum | AggFn::Min | AggFn::Max)
+        ),
+        (JobKind::Script, Some(p)) => match (&p.combine, &p.reduce) {
+            (Some(Reducer::Named(c)), Reducer::Named(r)) => c == r && c.combinable(),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Bytes a split may hold on the real cluster to cut the input as the playground did:
 /// `None` when the block size itself is allowed (HDFS refuses blocks under 1 MiB).
 fn split_size(block_size: u64) -> Option<u64> {
     (block_size < 1 << 20).then_some(block_size)
 }
 
-fn steps_json(form: &EmrForm, name: &str, reduces: u32, combiner: bool, input: &ExportInput, block: u64) -> String {
+fn steps_json(
+    form: &EmrForm,
+    name: &str,
+    reduces: u32,
+    combiner: bool,
+    input: &ExportInput,
+    block: u64,
+) -> String {
     let input_uri = match input {
         ExportInput::Table(_) => "s3://BUCKET/dynaplay/table-export/data/".to_string(),
         other => format!("s3://BUCKET/dynaplay/input/{}", other.file_name()),
@@ -157,7 +204,10 @@ fn steps_json(form: &EmrForm, name: &str, reduces: u32, combiner: bool, input: &
                 format!("mapreduce.reduce.speculative={speculative}"),
             ];
             if let Some(split) = split_size(block) {
-                args.extend(["-D".into(), format!("mapreduce.input.fileinputformat.split.maxsize={split}")]);
+                args.extend([
+                    "-D".into(),
+                    format!("mapreduce.input.fileinputformat.split.maxsize={split}"),
+                ]);
             }
             if form.job == JobKind::InvertedIndex {
                 // Streaming passes each line's byte offset only when asked.
@@ -165,7 +215,8 @@ fn steps_json(form: &EmrForm, name: &str, reduces: u32, combiner: bool, input: &
             }
             args.extend(["-mapper".into(), "mapper.py".into()]);
             if combiner {
-                args.extend(["-combiner".into(), "reducer.py".into()]);
+                // The reducer, run as a combiner, writes pairs for the real reducer.
+                args.extend(["-combiner".into(), "reducer.py combine".into()]);
             }
             args.extend([
                 "-reducer".into(),
@@ -191,7 +242,12 @@ fn steps_json(form: &EmrForm, name: &str, reduces: u32, combiner: bool, input: &
     serde_json::to_string_pretty(&json!([step])).unwrap_or_default()
 }
 
-fn commands(form: &EmrForm, cluster: &ClusterConfig, input: &ExportInput, code: &[String]) -> String {
+fn commands(
+    form: &EmrForm,
+    cluster: &ClusterConfig,
+    input: &ExportInput,
+    code: &[String],
+) -> String {
     let mut out = String::from(
         "#!/bin/sh\n# The playground's job on a real Amazon EMR cluster. Put an S3 bucket of yours\n\
          # in BUCKET (also in steps.json), run this next to the other exported files, and\n\
@@ -227,9 +283,18 @@ fn commands(form: &EmrForm, cluster: &ClusterConfig, input: &ExportInput, code: 
     for file in code {
         out.push_str(&format!("aws s3 cp {file} \"$BUCKET/code/{file}\"\n"));
     }
-    let spot = |market: Market| if market == Market::Spot { ",BidPrice=OnDemandPrice" } else { "" };
+    let spot = |market: Market| {
+        if market == Market::Spot {
+            ",BidPrice=OnDemandPrice"
+        } else {
+            ""
+        }
+    };
     let mut groups = vec![
-        format!("InstanceGroupType=MASTER,InstanceCount=1,InstanceType={}", cluster.primary_type),
+        format!(
+            "InstanceGroupType=MASTER,InstanceCount=1,InstanceType={}",
+            cluster.primary_type
+        ),
         format!(
             "InstanceGroupType=CORE,InstanceCount={},InstanceType={}{}",
             cluster.core.count,
@@ -308,8 +373,12 @@ fn py_str(s: &str) -> String {
 /// Helpers every exported Python file shares: DynamoDB JSON to plain values, and Hadoop's
 /// way of printing a pair.
 const PY_COMMON: &str = r#"import json
+import re
 import sys
 from decimal import Decimal
+
+# Hadoop's WordCount splits on StringTokenizer's delimiters: space, tab, CR, LF, FF.
+WORD = re.compile(r"[^ \t\n\r\f]+")
 
 
 def plain(v):
@@ -353,6 +422,12 @@ def show(d, nested=False):
     return str(d)
 
 
+def pair(key, value):
+    """A key and value as Streaming carries them between map and reduce: JSON, TAB."""
+    number = lambda d: float(d) if isinstance(d, Decimal) else str(d)
+    return json.dumps(key, default=number) + "\t" + json.dumps(value, default=number)
+
+
 def line_of(key, value):
     """Hadoop's TextOutputFormat: key TAB value, leaving out a null half."""
     if key is None:
@@ -371,7 +446,7 @@ def f_length(x): return len(x)
 def f_lower(s): return s.lower()
 def f_upper(s): return s.upper()
 def f_trim(s): return s.strip()
-def f_words(s): return s.split()
+def f_words(s): return WORD.findall(s)
 def f_split(s, sep): return s.split(sep)
 def f_contains(x, y): return y in x
 def f_starts_with(s, p): return s.startswith(p)
@@ -435,7 +510,10 @@ pub fn py_expr(e: &Expr) -> String {
         Expr::Number(n) if n.contains(['.', 'e', 'E']) => format!("Decimal({})", py_str(n)),
         Expr::Number(n) => n.clone(),
         Expr::Str(s) => py_str(s),
-        Expr::List(items) => format!("[{}]", items.iter().map(py_expr).collect::<Vec<_>>().join(", ")),
+        Expr::List(items) => format!(
+            "[{}]",
+            items.iter().map(py_expr).collect::<Vec<_>>().join(", ")
+        ),
         Expr::Var(v) => py_name(v),
         Expr::Call { name, args } => format!(
             "f_{name}({})",
@@ -443,8 +521,14 @@ pub fn py_expr(e: &Expr) -> String {
         ),
         Expr::Member { target, name } => format!("member({}, {})", py_expr(target), py_str(name)),
         Expr::Index { target, index } => format!("index({}, {})", py_expr(target), py_expr(index)),
-        Expr::Unary { op: UnaryOp::Neg, operand } => format!("(-{})", py_expr(operand)),
-        Expr::Unary { op: UnaryOp::Not, operand } => format!("(not truthy({}))", py_expr(operand)),
+        Expr::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => format!("(-{})", py_expr(operand)),
+        Expr::Unary {
+            op: UnaryOp::Not,
+            operand,
+        } => format!("(not truthy({}))", py_expr(operand)),
         Expr::Binary { op, left, right } => {
             let (l, r) = (py_expr(left), py_expr(right));
             match op {
@@ -464,13 +548,19 @@ pub fn py_block(stmts: &[Stmt], indent: usize, out: &mut String) {
     }
     for s in stmts {
         match s {
-            Stmt::Emit { key, value } => {
-                out.push_str(&format!("{pad}yield ({}, {})\n", py_expr(key), py_expr(value)))
-            }
+            Stmt::Emit { key, value } => out.push_str(&format!(
+                "{pad}yield ({}, {})\n",
+                py_expr(key),
+                py_expr(value)
+            )),
             Stmt::Let { name, value } | Stmt::Assign { name, value } => {
                 out.push_str(&format!("{pad}{} = {}\n", py_name(name), py_expr(value)))
             }
-            Stmt::If { cond, then, otherwise } => {
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 out.push_str(&format!("{pad}if truthy({}):\n", py_expr(cond)));
                 py_block(then, indent + 1, out);
                 if !otherwise.is_empty() {
@@ -479,7 +569,11 @@ pub fn py_block(stmts: &[Stmt], indent: usize, out: &mut String) {
                 }
             }
             Stmt::For { var, iter, body } => {
-                out.push_str(&format!("{pad}for {} in {}:\n", py_name(var), py_expr(iter)));
+                out.push_str(&format!(
+                    "{pad}for {} in {}:\n",
+                    py_name(var),
+                    py_expr(iter)
+                ));
                 py_block(body, indent + 1, out);
             }
         }
@@ -526,16 +620,22 @@ fn builtin_parts(form: &EmrForm) -> Result<(String, String), String> {
     let aggregate = AggFn::parse(&form.aggregate).ok_or("Choose an aggregate function")?;
     Ok(match form.job {
         JobKind::WordCount => (
-            "for w in line.split():\n        yield (w, 1)".into(),
+            "for w in WORD.findall(line):\n        yield (w, 1)".into(),
             "yield (key, sum(values))".into(),
         ),
         JobKind::Grep => (
-            format!("if {} in line:\n        yield (line, None)", py_str(&form.pattern)),
+            format!(
+                "if {} in line:\n        yield (line, None)",
+                py_str(&form.pattern)
+            ),
             "yield from ((key, None) for _ in values)".into(),
         ),
-        JobKind::Sort => ("yield (line, None)".into(), "yield from ((key, None) for _ in values)".into()),
+        JobKind::Sort => (
+            "yield (line, None)".into(),
+            "yield from ((key, None) for _ in values)".into(),
+        ),
         JobKind::InvertedIndex => (
-            "for w in sorted(set(line.split())):\n        yield (w, offset)".into(),
+            "for w in sorted(set(WORD.findall(line))):\n        yield (w, offset)".into(),
             "yield (key, \",\".join(str(v) for v in sorted(set(values))))".into(),
         ),
         JobKind::GroupBy => {
@@ -549,7 +649,9 @@ fn builtin_parts(form: &EmrForm) -> Result<(String, String), String> {
                 AggFn::Count | AggFn::Sum => "sum(v for v in values if v is not None)",
                 AggFn::Min => "min(v for v in values if v is not None)",
                 AggFn::Max => "max(v for v in values if v is not None)",
-                AggFn::Avg => "sum(v for v in values if v is not None) / len([v for v in values if v is not None])",
+                AggFn::Avg => {
+                    "sum(v for v in values if v is not None) / len([v for v in values if v is not None])"
+                }
             };
             (
                 format!("if {by} in item:\n        yield (item[{by}], {value})"),
@@ -560,7 +662,9 @@ fn builtin_parts(form: &EmrForm) -> Result<(String, String), String> {
             let by = py_str(form.top_by.trim());
             let k = forms::count("K", &form.top_k, 1..=1_000)?;
             (
-                format!("if isinstance(item.get({by}), (int, Decimal)):\n        yield (None, [item[{by}], item])"),
+                format!(
+                    "if isinstance(item.get({by}), (int, Decimal)):\n        yield (None, [item[{by}], item])"
+                ),
                 format!(
                     "for rank, (score, item) in enumerate(sorted(values, key=lambda c: c[0], reverse=True)[:{k}], 1):\n        \
                      yield (rank, \"\\t\".join(show(v) for v in item.values()) + \"\\t\" + show(score))"
@@ -572,8 +676,15 @@ fn builtin_parts(form: &EmrForm) -> Result<(String, String), String> {
 }
 
 /// The Streaming mapper and reducer.
-fn streaming(form: &EmrForm, program: Option<&Program>, table: bool) -> Result<(String, String), String> {
-    let head = format!("#!/usr/bin/env python3\n# {} for Hadoop Streaming, exported from the Dynaplay playground.\n{PY_COMMON}", form.job.title());
+fn streaming(
+    form: &EmrForm,
+    program: Option<&Program>,
+    table: bool,
+) -> Result<(String, String), String> {
+    let head = format!(
+        "#!/usr/bin/env python3\n# {} for Hadoop Streaming, exported from the Dynaplay playground.\n{PY_COMMON}",
+        form.job.title()
+    );
     let (functions, map_body, reduce_body, items) = match program {
         Some(p) => (
             py_program(p),
@@ -590,7 +701,9 @@ fn streaming(form: &EmrForm, program: Option<&Program>, table: bool) -> Result<(
     mapper.push_str(&functions);
     if program.is_none() {
         let params = if items { "item" } else { "line, offset=None" };
-        mapper.push_str(&format!("\n\ndef map_record({params}):\n    {map_body}\n    yield from ()\n"));
+        mapper.push_str(&format!(
+            "\n\ndef map_record({params}):\n    {map_body}\n    yield from ()\n"
+        ));
     }
     let read = if items {
         "        pairs = map_record(item_of(raw))"
@@ -603,16 +716,19 @@ fn streaming(form: &EmrForm, program: Option<&Program>, table: bool) -> Result<(
     mapper.push_str(&format!(
         "\n\nfor raw in sys.stdin:\n    raw = raw.rstrip(\"\\n\")\n    if raw:\n{read}\n        \
          for key, value in pairs:\n            # Keys and values travel as JSON so that any value survives the shuffle.\n            \
-         print(json.dumps(key, default=str) + \"\\t\" + json.dumps(value, default=str))\n"
+         print(pair(key, value))\n"
     ));
     let mut reducer = head;
     reducer.push_str(&functions);
     if program.is_none() {
-        reducer.push_str(&format!("\n\ndef reduce_key(key, values):\n    {reduce_body}\n"));
+        reducer.push_str(&format!(
+            "\n\ndef reduce_key(key, values):\n    {reduce_body}\n"
+        ));
     }
-    let final_pass = "        print(line_of(k, v))";
+    let final_pass = "        print(pair(k, v) if COMBINE else line_of(k, v))";
     reducer.push_str(&format!(
-        "\n\ndef flush(key, values):\n    for k, v in reduce_key(key, values):\n{final_pass}\n\n\n\
+        "\n\n# Run as `reducer.py combine`, it is the combiner: it writes pairs, not lines.\n\
+         COMBINE = sys.argv[1:] == [\"combine\"]\n\n\ndef flush(key, values):\n    for k, v in reduce_key(key, values):\n{final_pass}\n\n\n\
          # Streaming hands the reducer its keys sorted: one run of equal keys is one group.\n\
          current, values = None, []\nfor raw in sys.stdin:\n    k, _, v = raw.rstrip(\"\\n\").partition(\"\\t\")\n    \
          if values and k != current:\n        flush(json.loads(current), values)\n        values = []\n    \
@@ -650,7 +766,11 @@ fn pyspark(
          source, target = sys.argv[1], sys.argv[2]\nlines = sc.textFile(source, minPartitions={splits})\n",
         py_str(form.job.title())
     ));
-    let records = if items { "records = lines.map(item_of)\n" } else { "records = lines\n" };
+    let records = if items {
+        "records = lines.map(item_of)\n"
+    } else {
+        "records = lines\n"
+    };
     out.push_str(records);
     let body = match (program, form.job) {
         (Some(_), _) if !items => format!(
@@ -665,7 +785,7 @@ fn pyspark(
             )
         }
         (None, JobKind::WordCount) => format!(
-            "result = records.flatMap(lambda line: line.split()).map(lambda w: (w, 1)).reduceByKey(lambda a, b: a + b, {reduces}).sortByKey()\n"
+            "result = records.flatMap(WORD.findall).map(lambda w: (w, 1)).reduceByKey(lambda a, b: a + b, {reduces}).sortByKey()\n"
         ),
         (None, JobKind::Grep) => format!(
             "# One partition keeps the matches in input order, as the playground's single reducer does.\n\
@@ -678,7 +798,7 @@ fn pyspark(
         ),
         (None, JobKind::InvertedIndex) => format!(
             "numbered = records.zipWithIndex().map(lambda li: (li[0], li[1] + 1))\n\
-             result = (numbered.flatMap(lambda li: [(w, li[1]) for w in set(li[0].split())])\n    \
+             result = (numbered.flatMap(lambda li: [(w, li[1]) for w in set(WORD.findall(li[0]))])\n    \
              .groupByKey({reduces}).mapValues(lambda ns: \",\".join(str(n) for n in sorted(set(ns)))).sortByKey())\n"
         ),
         (None, JobKind::GroupBy | JobKind::TopK) => {
@@ -686,7 +806,11 @@ fn pyspark(
             out.push_str(&format!(
                 "\n\ndef map_record(item):\n    {m}\n    yield from ()\n\n\ndef reduce_key(key, values):\n    {r}\n\n\n"
             ));
-            let reduces = if form.job == JobKind::TopK { 1 } else { reduces };
+            let reduces = if form.job == JobKind::TopK {
+                1
+            } else {
+                reduces
+            };
             format!(
                 "result = records.flatMap(map_record).groupByKey({reduces}).flatMap(lambda kv: reduce_key(kv[0], list(kv[1])))\n"
             )
@@ -694,18 +818,27 @@ fn pyspark(
         (None, JobKind::Script) => return Err("the job script did not parse".into()),
     };
     out.push_str(&body);
-    out.push_str("result.map(lambda kv: line_of(kv[0], kv[1])).saveAsTextFile(target)\nspark.stop()\n");
+    out.push_str(
+        "result.map(lambda kv: line_of(kv[0], kv[1])).saveAsTextFile(target)\nspark.stop()\n",
+    );
     Ok(out)
 }
 
 /// The export panel: a button that opens it, the format, and the files.
-pub fn panel(dispatcher: &UseReducerDispatcher<Playground>, emr: &EmrState, sim: Option<&Sim>) -> Html {
+pub fn panel(
+    dispatcher: &UseReducerDispatcher<Playground>,
+    emr: &EmrState,
+    sim: Option<&Sim>,
+) -> Html {
     let toggle = {
         let d = dispatcher.clone();
         Callback::from(move |_| d.dispatch(Action::Emr(EmrAction::ToggleExport)))
     };
     let formats = vec![
-        ("streaming".to_string(), "Hadoop Streaming (Python)".to_string()),
+        (
+            "streaming".to_string(),
+            "Hadoop Streaming (Python)".to_string(),
+        ),
         ("pyspark".to_string(), "PySpark".to_string()),
     ];
     let on_format = {
@@ -767,29 +900,49 @@ mod tests {
     #[wasm_bindgen_test]
     fn streaming_word_count_has_the_cluster_and_the_step() {
         let form = EmrForm::default();
-        let input = ExportInput::Text { name: "my words.txt".into(), bytes: 5_000 };
+        let input = ExportInput::Text {
+            name: "my words.txt".into(),
+            bytes: 5_000,
+        };
         let out = files(&form, &input);
         let names: Vec<&str> = out.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["mapper.py", "reducer.py", "steps.json", "run.sh"]);
         let run = file(&out, "run.sh");
-        assert!(run.contains("aws s3 cp 'my words.txt' \"$BUCKET/input/my_words.txt\""), "{run}");
+        assert!(
+            run.contains("aws s3 cp 'my words.txt' \"$BUCKET/input/my_words.txt\""),
+            "{run}"
+        );
         assert!(run.contains("InstanceGroupType=CORE,InstanceCount=4,InstanceType=m5.xlarge \\"));
-        assert!(run.contains("InstanceGroupType=TASK,InstanceCount=2,InstanceType=m5.xlarge,BidPrice=OnDemandPrice"));
-        assert!(run.contains("yarn.nm.liveness-monitor.expiry-interval-ms"), "30 s detection");
+        assert!(run.contains(
+            "InstanceGroupType=TASK,InstanceCount=2,InstanceType=m5.xlarge,BidPrice=OnDemandPrice"
+        ));
+        assert!(
+            run.contains("yarn.nm.liveness-monitor.expiry-interval-ms"),
+            "30 s detection"
+        );
         assert!(!run.contains("dfs.blocksize"), "HDFS refuses 1 KiB blocks");
-        assert!(run.contains("aws emr add-steps --cluster-id \"$CLUSTER_ID\" --steps file://steps.json"));
+        assert!(
+            run.contains(
+                "aws emr add-steps --cluster-id \"$CLUSTER_ID\" --steps file://steps.json"
+            )
+        );
         let steps: serde_json::Value = serde_json::from_str(file(&out, "steps.json")).unwrap();
-        let args: Vec<&str> = steps[0]["Args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+        let args: Vec<&str> = steps[0]["Args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
         assert_eq!(steps[0]["Type"], "STREAMING");
         for expected in [
             "mapreduce.job.reduces=2",
             "mapreduce.input.fileinputformat.split.maxsize=1024",
-            "-combiner",
+            "reducer.py combine",
             "s3://BUCKET/dynaplay/input/my_words.txt",
         ] {
             assert!(args.contains(&expected), "{expected} in {args:?}");
         }
-        assert!(file(&out, "mapper.py").contains("for w in line.split():"));
+        assert!(file(&out, "mapper.py").contains("for w in WORD.findall(line):"));
     }
 
     #[wasm_bindgen_test]
@@ -799,7 +952,10 @@ mod tests {
         let out = files(&form, &ExportInput::Sample);
         let job = file(&out, "job.py");
         assert!(job.contains("reduceByKey(lambda a, b: a + b, 2)"), "{job}");
-        assert!(job.contains(&format!("minPartitions={}", forms::SAMPLE_TEXT.len().div_ceil(1024))));
+        assert!(job.contains(&format!(
+            "minPartitions={}",
+            forms::SAMPLE_TEXT.len().div_ceil(1024)
+        )));
         assert!(file(&out, "run.sh").contains("Name=Hadoop Name=Spark"));
         assert!(file(&out, "run.sh").contains("cat > sample.txt <<'EOF'"));
         form.edit(Field::Source, "table".into());
@@ -814,7 +970,10 @@ mod tests {
     fn scripts_become_python_generators() {
         let p = parse(forms::EXAMPLE_SCRIPT).unwrap();
         let py = py_program(&p);
-        assert!(py.contains("def map_record(line, offset=None, lineno=None, file=\"\"):"), "{py}");
+        assert!(
+            py.contains("def map_record(line, offset=None, lineno=None, file=\"\"):"),
+            "{py}"
+        );
         assert!(py.contains("    for w in f_words(line):\n        if truthy((f_length(w) > 3)):\n            yield (f_lower(w), 1)"), "{py}");
         assert!(py.contains("def reduce_key(key, values):\n    yield (key, sum(values))"));
         let e = parse("input items\nmap { let lambda = not (item.x and 1.5) \n emit [lambda], \"a\\\"b\" } reduce count").unwrap();

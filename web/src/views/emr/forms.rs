@@ -426,9 +426,9 @@ pub fn job_logic(form: &EmrForm) -> Result<JobLogic, String> {
     };
     let wants = logic.input_kind();
     match (wants, form.source.is_text()) {
-        (Some(InputKind::Items), true) => Err(
-            "This job reads DynamoDB items: choose a table as the input (or a text job)".into(),
-        ),
+        (Some(InputKind::Items), true) => {
+            Err("This job reads DynamoDB items: choose a table as the input (or a text job)".into())
+        }
         (Some(InputKind::Lines), false) => {
             Err("This job reads lines of text: upload a file or use the sample text".into())
         }
@@ -520,12 +520,22 @@ mod tests {
     fn bad_values_are_sentences_naming_the_field() {
         let mut form = EmrForm::default();
         form.edit(Field::CoreCount, "0".into());
-        assert_eq!(cluster_config(&form, 1).unwrap_err(), "Core nodes must be between 1 and 40");
+        assert_eq!(
+            cluster_config(&form, 1).unwrap_err(),
+            "Core nodes must be between 1 and 40"
+        );
         form.edit(Field::CoreCount, "three".into());
-        assert_eq!(cluster_config(&form, 1).unwrap_err(), "Core nodes must be a whole number");
+        assert_eq!(
+            cluster_config(&form, 1).unwrap_err(),
+            "Core nodes must be a whole number"
+        );
         form.edit(Field::CoreCount, "3".into());
         form.edit(Field::TaskType, "osdi-2004".into());
-        assert!(cluster_config(&form, 1).unwrap_err().contains("not offered"));
+        assert!(
+            cluster_config(&form, 1)
+                .unwrap_err()
+                .contains("not offered")
+        );
         form.edit(Field::Job, "groupby".into());
         assert_eq!(
             job_logic(&form).unwrap_err(),
@@ -535,7 +545,11 @@ mod tests {
         form.edit(Field::GroupBy, "genre".into());
         assert!(matches!(job_logic(&form), Ok(JobLogic::GroupBy(_))));
         form.edit(Field::Job, "wordcount".into());
-        assert!(job_logic(&form).unwrap_err().starts_with("This job reads lines of text"));
+        assert!(
+            job_logic(&form)
+                .unwrap_err()
+                .starts_with("This job reads lines of text")
+        );
         form.edit(Field::Job, "nonsense".into());
         assert_eq!(form.job, JobKind::WordCount, "unknown choices are ignored");
     }
@@ -544,10 +558,19 @@ mod tests {
     fn scripts_are_parsed_with_positions() {
         let mut form = EmrForm::default();
         form.edit(Field::Job, "script".into());
-        assert!(matches!(job_logic(&form), Ok(JobLogic::Script(_))), "the example parses");
-        form.edit(Field::Script, "map { emit nope(line), 1 }\nreduce sum".into());
+        assert!(
+            matches!(job_logic(&form), Ok(JobLogic::Script(_))),
+            "the example parses"
+        );
+        form.edit(
+            Field::Script,
+            "map { emit nope(line), 1 }\nreduce sum".into(),
+        );
         let err = job_logic(&form).unwrap_err();
-        assert!(err.starts_with("The job script does not parse: line 1, column"), "{err}");
+        assert!(
+            err.starts_with("The job script does not parse: line 1, column"),
+            "{err}"
+        );
     }
 
     #[wasm_bindgen_test]

@@ -145,8 +145,50 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The frame of a chart of `job` over `bands`, `width` × `height` device pixels.
+    pub fn of(
+        cluster: &Cluster,
+        job: &JobRun,
+        bands: &[Band],
+        (width, height, scale): (u32, u32, f64),
+    ) -> Frame {
+        let end = job.finished.unwrap_or(cluster.now());
+        let second = job
+            .submitted
+            .saturating_add(dynaplay_world::SimDuration::from_secs(1));
+        Frame {
+            left: 78.0 * scale,
+            right: f64::from(width) - 10.0 * scale,
+            top: 4.0 * scale,
+            bottom: f64::from(height) - 20.0 * scale,
+            t0: job.submitted,
+            t1: end.max(second),
+            total_lanes: bands.last().map_or(1, |b| b.first_lane + b.lanes),
+        }
+    }
+
+    /// The instant under `x`.
+    pub fn time_at(&self, x: f64) -> SimTime {
+        let span = self.t1.saturating_duration_since(self.t0).as_secs_f64();
+        let share = ((x - self.left) / (self.right - self.left).max(1.0)).clamp(0.0, 1.0);
+        self.t0
+            .saturating_add(dynaplay_world::SimDuration::from_secs_f64(span * share))
+    }
+
+    /// The lane under `y`.
+    pub fn lane_at(&self, y: f64) -> Option<u32> {
+        let share = (y - self.top) / (self.bottom - self.top).max(1.0);
+        (0.0..1.0)
+            .contains(&share)
+            .then(|| (share * f64::from(self.total_lanes.max(1))) as u32)
+    }
+
     pub fn x(&self, t: SimTime) -> f64 {
-        let span = self.t1.saturating_duration_since(self.t0).as_secs_f64().max(1e-6);
+        let span = self
+            .t1
+            .saturating_duration_since(self.t0)
+            .as_secs_f64()
+            .max(1e-6);
         let at = t.saturating_duration_since(self.t0).as_secs_f64();
         self.left + (self.right - self.left) * at / span
     }
@@ -170,29 +212,31 @@ pub fn draw(
     let now = cluster.now();
     let mut r = Raster::new(width, height, p.background);
     let bands = bands(cluster, layout);
-    let total_lanes = bands.last().map_or(1, |b| b.first_lane + b.lanes);
-    let end = job.finished.unwrap_or(now);
-    let t1 = end.max(job.submitted.saturating_add(dynaplay_world::SimDuration::from_secs(1)));
-    let frame = Frame {
-        left: 78.0 * scale,
-        right: f64::from(r.width) - 10.0 * scale,
-        top: 4.0 * scale,
-        bottom: f64::from(r.height) - 20.0 * scale,
-        t0: job.submitted,
-        t1,
-        total_lanes,
-    };
+    let frame = Frame::of(cluster, job, &bands, (r.width, r.height, scale));
+    let total_lanes = frame.total_lanes;
     let lane_px = (frame.bottom - frame.top) / f64::from(total_lanes.max(1));
-    let named = bands.iter().all(|b| f64::from(b.lanes) * lane_px >= 10.0 * scale);
+    let named = bands
+        .iter()
+        .all(|b| f64::from(b.lanes) * lane_px >= 10.0 * scale);
 
     // Bands: alternate shading, names in the gutter when there is room for them.
     for (i, band) in bands.iter().enumerate() {
-        let (y0, y1) = (frame.y(band.first_lane), frame.y(band.first_lane + band.lanes));
+        let (y0, y1) = (
+            frame.y(band.first_lane),
+            frame.y(band.first_lane + band.lanes),
+        );
         if i % 2 == 1 {
             r.fill(frame.left, y0, frame.right, y1, p.panel);
         }
         if named {
-            r.label(frame.left - 6.0 * scale, (y0 + y1) / 2.0, band.name.clone(), p.muted, 11.0 * scale, Align::Right);
+            r.label(
+                frame.left - 6.0 * scale,
+                (y0 + y1) / 2.0,
+                band.name.clone(),
+                p.muted,
+                11.0 * scale,
+                Align::Right,
+            );
         }
     }
     if !named {
@@ -208,7 +252,11 @@ pub fn draw(
             *slot = Some(band.first_lane);
         }
     }
-    let gap = if lane_px >= 4.0 * scale { scale.max(1.0) } else { 0.0 };
+    let gap = if lane_px >= 4.0 * scale {
+        scale.max(1.0)
+    } else {
+        0.0
+    };
     let stripe = lane_px >= 4.0 * scale;
     for (index, attempt) in job.attempts.iter().enumerate() {
         let (Some(lane), Some(Some(first))) = (layout.lane(index), base.get(attempt.node.index()))
@@ -218,12 +266,22 @@ pub fn draw(
         let y0 = frame.y(first + lane);
         let y1 = (frame.y(first + lane + 1) - gap).max(y0 + 1.0);
         for (from, to, colour) in pieces(attempt, now, p) {
-            let colour = if attempt.speculative && !stripe { p.speculative } else { colour };
+            let colour = if attempt.speculative && !stripe {
+                p.speculative
+            } else {
+                colour
+            };
             r.fill(frame.x(from), y0, frame.x(to), y1, colour);
         }
         if attempt.speculative && stripe {
             let end = attempt.end.unwrap_or(now);
-            r.fill(frame.x(attempt.start), y0, frame.x(end), y0 + (y1 - y0) / 3.0, p.speculative);
+            r.fill(
+                frame.x(attempt.start),
+                y0,
+                frame.x(end),
+                y0 + (y1 - y0) / 3.0,
+                p.speculative,
+            );
         }
     }
     if job.finished.is_none() {
@@ -233,6 +291,75 @@ pub fn draw(
     r
 }
 
+/// The attempt drawn under the point (`x`, `y`) of a chart `size` device pixels, if any:
+/// the one whose bar covers that instant in that lane (the nearest within a few pixels, so
+/// a one-pixel sliver can still be pointed at).
+pub fn attempt_at(
+    cluster: &Cluster,
+    job: &JobRun,
+    layout: &GanttLayout,
+    size: (u32, u32, f64),
+    (x, y): (f64, f64),
+) -> Option<usize> {
+    let bands = bands(cluster, layout);
+    let frame = Frame::of(cluster, job, &bands, size);
+    let lane = frame.lane_at(y)?;
+    let band = bands
+        .iter()
+        .find(|b| (b.first_lane..b.first_lane + b.lanes).contains(&lane))?;
+    let slack = 3.0 * size.2;
+    let now = cluster.now();
+    job.attempts
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| a.node == band.node && layout.lane(*i) == Some(lane - band.first_lane))
+        .map(|(i, a)| {
+            let (x0, x1) = (
+                frame.x(a.start),
+                frame.x(a.end.unwrap_or(now)).max(frame.x(a.start) + 1.0),
+            );
+            let distance = if x < x0 {
+                x0 - x
+            } else if x > x1 {
+                x - x1
+            } else {
+                0.0
+            };
+            (i, distance)
+        })
+        .filter(|(_, d)| *d <= slack)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+/// One attempt in words, for the readout under the chart.
+pub fn describe(cluster: &Cluster, job: &JobRun, index: usize) -> Option<String> {
+    let a = job.attempts.get(index)?;
+    let node = cluster.node(a.node).map_or("?", |n| n.name.as_str());
+    let since = |t: SimTime| t.saturating_duration_since(job.submitted).as_secs_f64();
+    let end = a
+        .end
+        .map_or_else(|| "now".to_string(), |e| format!("{:.1} s", since(e)));
+    let outcome = match &a.state {
+        AttemptState::Running(phase) => format!("running ({phase:?})").to_lowercase(),
+        AttemptState::Succeeded => "succeeded".to_string(),
+        AttemptState::Failed(why) => format!("failed: {why}"),
+        AttemptState::Killed(why) => format!("killed: {why}"),
+    };
+    let mut words = format!(
+        "{} on {node}, {:.1} s to {end}: {outcome}",
+        a.label(),
+        since(a.start)
+    );
+    if let Some(locality) = a.locality {
+        words.push_str(&format!(" · {locality}"));
+    }
+    if a.speculative {
+        words.push_str(" · speculative backup");
+    }
+    Some(words)
+}
+
 /// With too many nodes to name, each role's block of bands is named once.
 fn group_labels(r: &mut Raster, bands: &[Band], frame: &Frame, p: &Palette, scale: f64) {
     for role in [NodeRole::Core, NodeRole::Task] {
@@ -240,10 +367,26 @@ fn group_labels(r: &mut Raster, bands: &[Band], frame: &Frame, p: &Palette, scal
         let (Some(first), Some(last)) = (group.first(), group.last()) else {
             continue;
         };
-        let (y0, y1) = (frame.y(first.first_lane), frame.y(last.first_lane + last.lanes));
-        r.fill(frame.left - 4.0 * scale, y0, frame.left - 2.0 * scale, y1, p.grid);
+        let (y0, y1) = (
+            frame.y(first.first_lane),
+            frame.y(last.first_lane + last.lanes),
+        );
+        r.fill(
+            frame.left - 4.0 * scale,
+            y0,
+            frame.left - 2.0 * scale,
+            y1,
+            p.grid,
+        );
         let text = format!("{} × {}", role, group.len());
-        r.label(frame.left - 8.0 * scale, (y0 + y1) / 2.0, text, p.muted, 11.0 * scale, Align::Right);
+        r.label(
+            frame.left - 8.0 * scale,
+            (y0 + y1) / 2.0,
+            text,
+            p.muted,
+            11.0 * scale,
+            Align::Right,
+        );
     }
 }
 
@@ -251,12 +394,25 @@ fn group_labels(r: &mut Raster, bands: &[Band], frame: &Frame, p: &Palette, scal
 fn time_axis(r: &mut Raster, frame: &Frame, p: &Palette, scale: f64) {
     let span = frame.t1.saturating_duration_since(frame.t0).as_secs_f64();
     let step = nice_step(span, ((frame.right - frame.left) / (70.0 * scale)).max(1.0));
-    r.fill(frame.left, frame.bottom, frame.right, frame.bottom + scale.max(1.0), p.grid);
+    r.fill(
+        frame.left,
+        frame.bottom,
+        frame.right,
+        frame.bottom + scale.max(1.0),
+        p.grid,
+    );
     let mut t = 0.0;
     while t <= span + 1e-9 {
         let x = frame.left + (frame.right - frame.left) * t / span.max(1e-6);
         r.fill(x, frame.top, x + scale.max(1.0), frame.bottom, p.grid);
-        r.label(x, frame.bottom + 11.0 * scale, format_seconds(t), p.muted, 10.5 * scale, Align::Center);
+        r.label(
+            x,
+            frame.bottom + 11.0 * scale,
+            format_seconds(t),
+            p.muted,
+            10.5 * scale,
+            Align::Center,
+        );
         t += step;
     }
 }
@@ -314,7 +470,9 @@ mod tests {
     }
 
     fn lorem(lines: usize) -> String {
-        (0..lines).map(|i| format!("line {i} of the text with some words\n")).collect()
+        (0..lines)
+            .map(|i| format!("line {i} of the text with some words\n"))
+            .collect()
     }
 
     #[wasm_bindgen_test]
@@ -337,12 +495,25 @@ mod tests {
             for (j, b) in job.attempts.iter().enumerate().skip(i + 1) {
                 if a.node == b.node && layout.lane(i) == layout.lane(j) {
                     let a_end = a.end.unwrap();
-                    assert!(a_end <= b.start, "{} and {} overlap in a lane", a.label(), b.label());
+                    assert!(
+                        a_end <= b.start,
+                        "{} and {} overlap in a lane",
+                        a.label(),
+                        b.label()
+                    );
                 }
             }
         }
-        let busiest = cluster.nodes().iter().map(|n| layout.lanes(n.id)).max().unwrap();
-        assert!((2..=4).contains(&busiest), "an m5.xlarge runs up to four maps: {busiest}");
+        let busiest = cluster
+            .nodes()
+            .iter()
+            .map(|n| layout.lanes(n.id))
+            .max()
+            .unwrap();
+        assert!(
+            (2..=4).contains(&busiest),
+            "an m5.xlarge runs up to four maps: {busiest}"
+        );
     }
 
     #[wasm_bindgen_test]
@@ -360,8 +531,47 @@ mod tests {
         assert!(r.count(p.shuffle) > 0, "the shuffle drawn");
         assert_eq!(r.count(p.failed), 0, "nothing failed");
         let names: Vec<&str> = r.labels.iter().map(|l| l.text.as_str()).collect();
-        assert!(names.contains(&"core-1") && names.contains(&"task-1"), "{names:?}");
-        assert!(names.contains(&"0 s"), "time axis from submission: {names:?}");
+        assert!(
+            names.contains(&"core-1") && names.contains(&"task-1"),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&"0 s"),
+            "time axis from submission: {names:?}"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn pointing_at_a_bar_finds_its_attempt() {
+        let mut cluster = word_count(&lorem(200));
+        cluster.run_until_quiet(SimTime::from_secs(3_600));
+        let job = cluster.jobs().last().unwrap();
+        let mut layout = GanttLayout::default();
+        layout.update(job);
+        let size = (600, 200, 1.0);
+        let bands = bands(&cluster, &layout);
+        let frame = Frame::of(&cluster, job, &bands, size);
+        for (i, a) in job.attempts.iter().enumerate() {
+            let band = bands.iter().find(|b| b.node == a.node).unwrap();
+            let lane = band.first_lane + layout.lane(i).unwrap();
+            let y = (frame.y(lane) + frame.y(lane + 1)) / 2.0;
+            let x = (frame.x(a.start) + frame.x(a.end.unwrap())) / 2.0;
+            assert_eq!(
+                attempt_at(&cluster, job, &layout, size, (x, y)),
+                Some(i),
+                "{}",
+                a.label()
+            );
+        }
+        assert_eq!(
+            attempt_at(&cluster, job, &layout, size, (2.0, 2.0)),
+            None,
+            "the gutter"
+        );
+        let words = describe(&cluster, job, 0).unwrap();
+        let first = job.attempts.first().unwrap().label();
+        assert!(words.starts_with(&format!("{first} on core-")), "{words}");
+        assert!(words.contains("succeeded"), "{words}");
     }
 
     #[wasm_bindgen_test]

@@ -255,9 +255,10 @@ fn input_panel(ui: &Ui, emr: &EmrState, tables: &[String]) -> Html {
             });
         })
     };
-    let table_options: Vec<(String, String)> = std::iter::once((String::new(), "Choose a table".to_string()))
-        .chain(tables.iter().map(|t| (t.clone(), t.clone())))
-        .collect();
+    let table_options: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose a table".to_string()))
+            .chain(tables.iter().map(|t| (t.clone(), t.clone())))
+            .collect();
     html! {
         <section class="panel" aria-labelledby="emr-input-title">
             <h2 id="emr-input-title">{"Input"}</h2>
@@ -318,7 +319,13 @@ fn job_panel(ui: &Ui, emr: &EmrState, sim: Option<&Sim>) -> Html {
         .iter()
         .map(|k| (k.slug().to_string(), k.title().to_string()))
         .collect();
-    let aggregates = options(&[("count", "count"), ("sum", "sum"), ("min", "min"), ("max", "max"), ("avg", "avg")]);
+    let aggregates = options(&[
+        ("count", "count"),
+        ("sum", "sum"),
+        ("min", "min"),
+        ("max", "max"),
+        ("avg", "avg"),
+    ]);
     let can_run = sim.is_some_and(|s| s.paper.is_none() && s.cluster.state().is_up());
     let spec = {
         let d = ui.0.clone();
@@ -328,7 +335,7 @@ fn job_panel(ui: &Ui, emr: &EmrState, sim: Option<&Sim>) -> Html {
         <section class="panel" aria-labelledby="emr-job-title">
             <h2 id="emr-job-title">{"Job"}</h2>
             <form data-testid="emr-job-form" onsubmit={ui.submit(EmrAction::RunJob)}>
-                {select_field("Job", f.job.slug(), "emr-job", &kinds, ui.edit(Field::Job))}
+                {select_field("Job", f.job.slug(), "emr-job-kind", &kinds, ui.edit(Field::Job))}
                 {match f.job {
                     JobKind::Grep => text_field("Lines containing", &f.pattern, "emr-pattern", ui.edit(Field::Pattern)),
                     JobKind::GroupBy => html! {
@@ -382,7 +389,12 @@ fn faults_panel(ui: &Ui, emr: &EmrState, sim: &Sim) -> Html {
         .nodes()
         .iter()
         .filter(|n| n.is_up() || n.state == dynaplay_emr::node::NodeState::Restarting)
-        .map(|n| (n.name.clone(), format!("{} ({}, {})", n.name, n.role, n.state)))
+        .map(|n| {
+            (
+                n.name.clone(),
+                format!("{} ({}, {})", n.name, n.role, n.state),
+            )
+        })
         .collect();
     let slowed = c
         .node_named(&chosen)
@@ -465,6 +477,11 @@ fn main_column(
     let p = palette::palette(props.theme);
     let files: Vec<_> = c.hdfs().files().collect();
     let job = sim.job();
+    // Containers and blocks change only with events; running bars also grow with time.
+    let events = c.events().len() as u64;
+    let gantt_time = job
+        .filter(|j| j.finished.is_none())
+        .map_or(0, |_| c.now().as_micros());
     html! {
         <>
             <div class="emr-status" data-testid="emr-status" data-cluster-micros={c.now().as_micros().to_string()}>
@@ -486,7 +503,7 @@ fn main_column(
                     <h2 id="emr-nodes-title">{"Nodes"}</h2>
                     <span class="hint">{"containers in YARN memory · HDFS blocks by file"}</span>
                 </div>
-                <ClusterPicture sim={handle.clone()} revision={emr.revision} theme={props.theme} />
+                <ClusterPicture sim={handle.clone()} stamp={(events, 0)} theme={props.theme} />
                 <ul class="emr-files" data-testid="emr-files">
                     <li class="emr-key"><i class="swatch emr-map"></i>{"map"}</li>
                     <li class="emr-key"><i class="swatch emr-reduce"></i>{"reduce"}</li>
@@ -525,7 +542,7 @@ fn main_column(
                         <h2 id="emr-gantt-title">{"Task attempts"}</h2>
                         <span class="hint">{"one row per container slot of each node"}</span>
                     </div>
-                    <GanttPicture sim={handle.clone()} revision={emr.revision} theme={props.theme} />
+                    <GanttPicture sim={handle.clone()} stamp={(events, gantt_time)} theme={props.theme} />
                     <ul class="emr-files">
                         <li class="emr-key"><i class="swatch emr-map"></i>{"map"}</li>
                         <li class="emr-key"><i class="swatch emr-shuffle"></i>{"reduce: launch + shuffle"}</li>
@@ -584,7 +601,10 @@ fn output_panel(ui: &Ui, emr: &EmrState, sim: &Sim) -> Html {
     };
     let by_value = emr.form.order == OutputOrder::ByValue;
     let shown = out.shown(by_value, emr.rows_shown);
-    let orders = options(&[("written", "As written (sorted by key per reducer)"), ("value", "Largest value first")]);
+    let orders = options(&[
+        ("written", "As written (sorted by key per reducer)"),
+        ("value", "Largest value first"),
+    ]);
     html! {
         <section class="panel" aria-labelledby="emr-output-title" data-testid="emr-output"
             data-rows={out.rows.len().to_string()}>
@@ -663,7 +683,7 @@ fn group_digits(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -673,7 +693,12 @@ fn group_digits(n: u64) -> String {
 
 fn events_panel(sim: &Sim) -> Html {
     let events = sim.cluster.events();
-    let recent: Vec<String> = events.iter().rev().take(14).map(|e| e.to_string()).collect();
+    let recent: Vec<String> = events
+        .iter()
+        .rev()
+        .take(14)
+        .map(|e| e.to_string())
+        .collect();
     html! {
         <section class="panel" aria-labelledby="emr-events-title">
             <div class="panel-head">

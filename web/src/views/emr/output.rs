@@ -92,7 +92,10 @@ mod tests {
         let rows = parse("apple\t3\nbanana\t10\n\nlonely\ncherry\t3\tx\n");
         assert_eq!(rows.len(), 4);
         assert_eq!(rows.get(2), Some(&("lonely".to_string(), String::new())));
-        assert_eq!(rows.get(3), Some(&("cherry".to_string(), "3\tx".to_string())));
+        assert_eq!(
+            rows.get(3),
+            Some(&("cherry".to_string(), "3\tx".to_string()))
+        );
         let order = by_value(&rows);
         assert_eq!(order, vec![1, 0, 2, 3], "10 before 3; non-numbers last");
     }

@@ -93,9 +93,20 @@ mod tests {
     fn phases_and_outcomes_are_told_apart_in_both_themes() {
         for theme in [Theme::Light, Theme::Dark] {
             let p = palette(theme);
-            let marks = [p.map, p.shuffle, p.reduce, p.failed, p.killed, p.speculative, p.am];
+            let marks = [
+                p.map,
+                p.shuffle,
+                p.reduce,
+                p.failed,
+                p.killed,
+                p.speculative,
+                p.am,
+            ];
             for (i, a) in marks.iter().enumerate() {
-                assert_ne!(*a, p.background, "{theme:?} mark {i} shows on the background");
+                assert_ne!(
+                    *a, p.background,
+                    "{theme:?} mark {i} shows on the background"
+                );
                 for b in marks.iter().skip(i + 1) {
                     assert_ne!(a, b, "{theme:?}: two marks share a colour");
                 }

@@ -147,7 +147,12 @@ pub fn compare(run: PaperRun, summary: &JobSummary) -> Vec<Comparison> {
             ));
             rows.push(row(
                 "Backup attempts",
-                if run == PaperRun::SortWithoutBackups { "none" } else { "a few" }.into(),
+                if run == PaperRun::SortWithoutBackups {
+                    "none"
+                } else {
+                    "a few"
+                }
+                .into(),
                 format!(
                     "{} ({} won)",
                     summary.speculative_attempts, summary.speculative_wins

@@ -20,8 +20,9 @@ use crate::theme::Theme;
 #[derive(Properties, PartialEq)]
 pub struct PictureProps {
     pub sim: SimHandle,
-    /// The cluster's revision: the picture redraws when it moves.
-    pub revision: u64,
+    /// What the picture depends on besides the theme: it redraws when this changes (and
+    /// only then — an idle cluster's clock moving changes nothing on it).
+    pub stamp: (u64, u64),
     pub theme: Theme,
 }
 
@@ -31,8 +32,9 @@ pub fn cluster_picture(props: &PictureProps) -> Html {
     {
         let canvas = canvas.clone();
         let sim = props.sim.clone();
-        use_effect_with((props.revision, props.theme), move |(_, theme)| {
-            if let (Some(element), Ok(s)) = (canvas.cast::<HtmlCanvasElement>(), sim.0.try_borrow()) {
+        use_effect_with((props.stamp, props.theme), move |(_, theme)| {
+            if let (Some(element), Ok(s)) = (canvas.cast::<HtmlCanvasElement>(), sim.0.try_borrow())
+            {
                 let (width, scale) = browser::canvas_width(&element);
                 let picture = cluster_map::draw(&s.cluster, &palette(*theme), width, scale);
                 browser::paint_raster(&element, &picture, scale);
@@ -44,7 +46,12 @@ pub fn cluster_picture(props: &PictureProps) -> Html {
     };
     let nodes = s.cluster.nodes();
     let up = nodes.iter().filter(|n| n.is_up()).count();
-    let blocks: usize = s.cluster.hdfs().datanodes().map(|(_, d)| d.blocks.len()).sum();
+    let blocks: usize = s
+        .cluster
+        .hdfs()
+        .datanodes()
+        .map(|(_, d)| d.blocks.len())
+        .sum();
     let label = format!(
         "{} nodes ({up} up): 1 primary, {} core, {} task; {blocks} HDFS block replicas",
         nodes.len(),
@@ -61,10 +68,37 @@ pub fn cluster_picture(props: &PictureProps) -> Html {
 #[function_component(GanttPicture)]
 pub fn gantt_picture(props: &PictureProps) -> Html {
     let canvas = use_node_ref();
+    // What the pointer is on: a passing detail of the picture, not state of the page.
+    let readout = use_state(|| None::<String>);
+    let on_move = {
+        let (canvas, sim, readout) = (canvas.clone(), props.sim.clone(), readout.clone());
+        Callback::from(move |event: MouseEvent| {
+            let (Some(element), Ok(s)) = (canvas.cast::<HtmlCanvasElement>(), sim.0.try_borrow())
+            else {
+                return;
+            };
+            let Some(job) = s.job() else { return };
+            let scale = f64::from(element.width()) / f64::from(element.client_width().max(1));
+            let point = (
+                f64::from(event.offset_x()) * scale,
+                f64::from(event.offset_y()) * scale,
+            );
+            let size = (element.width(), element.height(), scale);
+            let found = gantt::attempt_at(&s.cluster, job, &s.layout, size, point)
+                .and_then(|i| gantt::describe(&s.cluster, job, i));
+            if *readout != found {
+                readout.set(found);
+            }
+        })
+    };
+    let on_leave = {
+        let readout = readout.clone();
+        Callback::from(move |_| readout.set(None))
+    };
     {
         let canvas = canvas.clone();
         let sim = props.sim.clone();
-        use_effect_with((props.revision, props.theme), move |(_, theme)| {
+        use_effect_with((props.stamp, props.theme), move |(_, theme)| {
             let (Some(element), Ok(s)) = (canvas.cast::<HtmlCanvasElement>(), sim.0.try_borrow())
             else {
                 return;
@@ -74,7 +108,13 @@ pub fn gantt_picture(props: &PictureProps) -> Html {
             let bands = gantt::bands(&s.cluster, &s.layout);
             let lanes = bands.last().map_or(1, |b| b.first_lane + b.lanes);
             let height = (css_height(lanes) * scale).round() as u32;
-            let picture = gantt::draw(&s.cluster, job, &s.layout, &palette(*theme), (width, height, scale));
+            let picture = gantt::draw(
+                &s.cluster,
+                job,
+                &s.layout,
+                &palette(*theme),
+                (width, height, scale),
+            );
             browser::paint_raster(&element, &picture, scale);
         });
     }
@@ -84,7 +124,9 @@ pub fn gantt_picture(props: &PictureProps) -> Html {
     let Some(job) = s.job() else {
         return Html::default();
     };
-    let count = |f: &dyn Fn(&dynaplay_emr::cluster::Attempt) -> bool| job.attempts.iter().filter(|a| f(a)).count();
+    let count = |f: &dyn Fn(&dynaplay_emr::cluster::Attempt) -> bool| {
+        job.attempts.iter().filter(|a| f(a)).count()
+    };
     let killed = count(&|a| matches!(a.state, AttemptState::Killed(_)));
     let failed = count(&|a| matches!(a.state, AttemptState::Failed(_)));
     let speculative = count(&|a| a.speculative);
@@ -97,19 +139,25 @@ pub fn gantt_picture(props: &PictureProps) -> Html {
         job.id
     );
     html! {
-        <canvas ref={canvas} class="emr-canvas emr-gantt" data-testid="emr-gantt" role="img"
-            aria-label={label}
-            data-attempts={job.attempts.len().to_string()}
-            data-running={running.to_string()}
-            data-failed={failed.to_string()}
-            data-killed={killed.to_string()}
-            data-speculative={speculative.to_string()}
-            data-reruns={reruns.to_string()} />
+        <>
+            <canvas ref={canvas} class="emr-canvas emr-gantt" data-testid="emr-gantt" role="img"
+                aria-label={label}
+                data-attempts={job.attempts.len().to_string()}
+                data-running={running.to_string()}
+                data-failed={failed.to_string()}
+                data-killed={killed.to_string()}
+                data-speculative={speculative.to_string()}
+                data-reruns={reruns.to_string()}
+                onmousemove={on_move} onmouseleave={on_leave} />
+            <p class="emr-readout" data-testid="emr-gantt-readout" aria-live="polite">
+                {(*readout).clone().unwrap_or_else(|| "Point at a bar to see its attempt.".to_string())}
+            </p>
+        </>
     }
 }
 
 /// The Gantt's height in CSS pixels for `lanes` lanes: roomy for a small cluster, capped
 /// for a big one (whose lanes then share pixel rows).
 pub fn css_height(lanes: u32) -> f64 {
-    (f64::from(lanes) * 13.0 + 28.0).clamp(140.0, 420.0)
+    (f64::from(lanes) * 16.0 + 28.0).clamp(140.0, 420.0)
 }

@@ -22,8 +22,13 @@ impl Rgb {
     /// This colour mixed with `other`: `share` of `other` (0 to 1).
     pub fn mix(self, other: Rgb, share: f64) -> Rgb {
         let share = share.clamp(0.0, 1.0);
-        let blend = |a: u8, b: u8| (f64::from(a) * (1.0 - share) + f64::from(b) * share).round() as u8;
-        Rgb(blend(self.0, other.0), blend(self.1, other.1), blend(self.2, other.2))
+        let blend =
+            |a: u8, b: u8| (f64::from(a) * (1.0 - share) + f64::from(b) * share).round() as u8;
+        Rgb(
+            blend(self.0, other.0),
+            blend(self.1, other.1),
+            blend(self.2, other.2),
+        )
     }
 }
 
@@ -118,7 +123,15 @@ impl Raster {
     }
 
     /// Adds a label.
-    pub fn label(&mut self, x: f64, y: f64, text: impl Into<String>, colour: Rgb, size: f64, align: Align) {
+    pub fn label(
+        &mut self,
+        x: f64,
+        y: f64,
+        text: impl Into<String>,
+        colour: Rgb,
+        size: f64,
+        align: Align,
+    ) {
         self.labels.push(Label {
             x,
             y,

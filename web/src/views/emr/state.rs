@@ -24,6 +24,7 @@ use std::rc::Rc;
 
 use dynaplay_emr::cluster::{ActionOnFailure, StepConfig, StepState};
 use dynaplay_emr::mapreduce::TableInput;
+use dynaplay_emr::node::NodeState;
 use dynaplay_emr::presets::{self, Calibration};
 use dynaplay_emr::{Cluster, JobInput, JobRun, JobSpec, JobState, NodeRole};
 use dynaplay_world::dynamo::table::BillingMode;
@@ -146,7 +147,7 @@ impl Sim {
                 Some(at) if at <= target => {
                     self.cluster.step();
                     handled += 1;
-                    if handled % 16 == 0 && deadline.passed() {
+                    if handled.is_multiple_of(16) && deadline.passed() {
                         return false;
                     }
                 }
@@ -168,13 +169,17 @@ impl Sim {
                 Some(at) if at <= limit => {
                     self.cluster.step();
                 }
-                _ => return true,
+                _ => break,
             }
             handled += 1;
-            if handled % 16 == 0 && deadline.passed() {
+            if handled.is_multiple_of(16) && deadline.passed() {
                 return false;
             }
         }
+        // What else happens at the instant the work ended (the cluster going back to
+        // WAITING) belongs to it too.
+        let now = self.cluster.now();
+        self.cluster.advance_to(now);
         true
     }
 
@@ -253,9 +258,14 @@ impl EmrState {
         self.notice = Some(Notice::Done(what.into()));
     }
 
-    /// The node the fault buttons act on: the chosen one, or the first running core node.
+    /// The node the fault buttons act on: the chosen one while it is still there, or the
+    /// first running core node.
     pub fn fault_node(&self, cluster: &Cluster) -> Option<String> {
-        if cluster.node_named(&self.form.node).is_ok() {
+        let chosen = cluster
+            .node_named(&self.form.node)
+            .ok()
+            .and_then(|id| cluster.node(id));
+        if chosen.is_some_and(|n| n.is_up() || n.state == NodeState::Restarting) {
             return Some(self.form.node.clone());
         }
         cluster
@@ -270,6 +280,9 @@ impl EmrState {
 /// revision moves).
 pub fn follow_world(pg: &mut Playground) {
     let Some(sim) = pg.emr.sim.clone() else {
+        if pg.emr.catching_up {
+            Rc::make_mut(&mut pg.emr).catching_up = false;
+        }
         return;
     };
     let Ok(now) = pg.world.try_borrow().map(|w| w.now()) else {
@@ -284,8 +297,9 @@ pub fn follow_world(pg: &mut Playground) {
         let reached = if s.run_ahead {
             s.run_to_end(&deadline)
         } else {
+            // Even at the target instant, events due then (a step starting now) still run.
             let target = s.target(now);
-            s.cluster.now() >= target || s.advance(target, &deadline)
+            s.cluster.now() > target || s.advance(target, &deadline)
         };
         s.refresh();
         let mut meet_at = None;
@@ -323,7 +337,11 @@ pub fn reduce(pg: &mut Playground, action: EmrAction) {
         }
         _ => {}
     }
-    let now = pg.world.try_borrow().map(|w| w.now()).unwrap_or(SimTime::ZERO);
+    let now = pg
+        .world
+        .try_borrow()
+        .map(|w| w.now())
+        .unwrap_or(SimTime::ZERO);
     let seed = pg.world.try_borrow().map(|w| w.seed()).unwrap_or(1);
     let emr = Rc::make_mut(&mut pg.emr);
     match action {
@@ -343,17 +361,18 @@ pub fn reduce(pg: &mut Playground, action: EmrAction) {
             emr.sim = None;
             emr.revision += 1;
             emr.notice = None;
+            emr.catching_up = false;
         }
         EmrAction::RunJob => {
             let world = pg.world.clone();
             with_cluster(emr, |emr, sim| run_job(emr, sim, &world));
         }
-        EmrAction::TerminateCluster => with_cluster(emr, |emr, sim| {
-            match sim.cluster.terminate() {
+        EmrAction::TerminateCluster => {
+            with_cluster(emr, |emr, sim| match sim.cluster.terminate() {
                 Ok(()) => emr.done("Terminating the cluster: its steps are cancelled."),
                 Err(e) => emr.refuse(e.to_string()),
-            }
-        }),
+            })
+        }
         EmrAction::KillNode => with_cluster(emr, kill_node),
         EmrAction::SlowNode => with_cluster(emr, slow_node),
         EmrAction::ReclaimSpot => with_cluster(emr, reclaim_spot),
@@ -363,7 +382,11 @@ pub fn reduce(pg: &mut Playground, action: EmrAction) {
             let running = emr
                 .sim
                 .as_ref()
-                .and_then(|s| s.0.try_borrow().ok().map(|s| s.cluster.active_job().is_some()))
+                .and_then(|s| {
+                    s.0.try_borrow()
+                        .ok()
+                        .map(|s| s.cluster.active_job().is_some())
+                })
                 .unwrap_or(false);
             let state = if emr.form.speculative { "on" } else { "off" };
             emr.done(if running {
@@ -443,7 +466,8 @@ fn install(emr: &mut EmrState, mut sim: Sim) {
 
 fn run_job(emr: &mut EmrState, sim: &mut Sim, world: &RefCell<World>) {
     if sim.paper.is_some() {
-        return emr.refuse("This cluster runs the paper's job; create your own cluster to run one.");
+        return emr
+            .refuse("This cluster runs the paper's job; create your own cluster to run one.");
     }
     let logic = match forms::job_logic(&emr.form) {
         Ok(l) => l,
@@ -482,7 +506,9 @@ fn run_job(emr: &mut EmrState, sim: &mut Sim, world: &RefCell<World>) {
         Ok(id) => {
             sim.jobs_submitted = n;
             emr.rows_shown = ROWS_PAGE;
-            emr.done(format!("Step {id} added: {described} → {output}. Play to run it."));
+            emr.done(format!(
+                "Step {id} added: {described} → {output}. Play to run it."
+            ));
         }
         Err(e) => emr.refuse(e.to_string()),
     }
@@ -514,12 +540,18 @@ fn job_input(emr: &EmrState, sim: &mut Sim, world: &RefCell<World>) -> Result<Jo
 
 /// A table's items, as the connector will read them, with its read capacity.
 fn table_input(name: &str, world: &RefCell<World>) -> Result<JobInput, String> {
-    let world = world.try_borrow().map_err(|_| "The world is busy".to_string())?;
+    let world = world
+        .try_borrow()
+        .map_err(|_| "The world is busy".to_string())?;
     let table = world
         .dynamo()
         .table(name)
         .ok_or_else(|| format!("No table named {name:?}: create one in the Tables view"))?;
-    let items = table.items().iter().map(|(_, _, item)| item.clone()).collect();
+    let items = table
+        .items()
+        .iter()
+        .map(|(_, _, item)| item.clone())
+        .collect();
     let read_capacity_units = match table.def.billing {
         BillingMode::Provisioned(t) => t.read as f64,
         BillingMode::PayPerRequest => ON_DEMAND_READ_UNITS,
@@ -544,14 +576,20 @@ fn chosen_node(emr: &mut EmrState, sim: &Sim) -> Option<dynaplay_emr::NodeId> {
 }
 
 fn kill_node(emr: &mut EmrState, sim: &mut Sim) {
-    let Some(id) = chosen_node(emr, sim) else { return };
-    let name = sim.cluster.node(id).map(|n| n.name.clone()).unwrap_or_default();
+    let Some(id) = chosen_node(emr, sim) else {
+        return;
+    };
+    let name = sim
+        .cluster
+        .node(id)
+        .map(|n| n.name.clone())
+        .unwrap_or_default();
     let role = sim.cluster.node(id).map(|n| n.role);
     let expiry = sim.cluster.config().node_expiry.as_secs_f64();
     match sim.cluster.lose_node(id) {
-        Ok(()) if role == Some(NodeRole::Primary) => {
-            emr.done(format!("{name} lost: with its only primary node the cluster ends."))
-        }
+        Ok(()) if role == Some(NodeRole::Primary) => emr.done(format!(
+            "{name} lost: with its only primary node the cluster ends."
+        )),
         Ok(()) => emr.done(format!(
             "{name} lost. YARN notices after {expiry:.0} s: its running attempts are re-run \
              elsewhere, and so are its finished maps (their output was on its disk)."
@@ -561,7 +599,9 @@ fn kill_node(emr: &mut EmrState, sim: &mut Sim) {
 }
 
 fn slow_node(emr: &mut EmrState, sim: &mut Sim) {
-    let Some(id) = chosen_node(emr, sim) else { return };
+    let Some(id) = chosen_node(emr, sim) else {
+        return;
+    };
     let node = sim.cluster.node(id);
     let name = node.map(|n| n.name.clone()).unwrap_or_default();
     let slowed = node.is_some_and(|n| n.fault_slowdown > 1.0);
@@ -643,11 +683,16 @@ mod tests {
     use crate::state::{Action, DEFAULT_SEED};
     use crate::theme::ThemePreference;
     use crate::view::View;
-    use yew::Reducible;
     use wasm_bindgen_test::wasm_bindgen_test;
+    use yew::Reducible;
 
     fn fresh() -> Rc<Playground> {
-        Rc::new(Playground::new(DEFAULT_SEED, View::Emr, ThemePreference::System, false))
+        Rc::new(Playground::new(
+            DEFAULT_SEED,
+            View::Emr,
+            ThemePreference::System,
+            false,
+        ))
     }
 
     fn emr(state: Rc<Playground>, action: EmrAction) -> Rc<Playground> {
@@ -663,7 +708,10 @@ mod tests {
     /// Steps the shared clock until the job ends (or gives up after a simulated hour).
     fn play_until_done(mut state: Rc<Playground>) -> Rc<Playground> {
         for _ in 0..36_000 {
-            if matches!(job_state(&state).as_deref(), Some("SUCCEEDED" | "FAILED" | "KILLED")) {
+            if matches!(
+                job_state(&state).as_deref(),
+                Some("SUCCEEDED" | "FAILED" | "KILLED")
+            ) {
                 break;
             }
             state = state.reduce(Action::Step);
@@ -675,7 +723,13 @@ mod tests {
     fn a_word_count_over_an_upload_runs_on_the_worlds_clock() {
         let state = emr(fresh(), EmrAction::CreateCluster);
         let text: Rc<str> = Rc::from("b a\na b c\na\n".repeat(60).as_str());
-        let state = emr(state, EmrAction::FileLoaded { name: "my words.txt".into(), text });
+        let state = emr(
+            state,
+            EmrAction::FileLoaded {
+                name: "my words.txt".into(),
+                text,
+            },
+        );
         let state = emr(state, EmrAction::RunJob);
         assert!(
             matches!(&state.emr.notice, Some(Notice::Done(n)) if n.contains("/input/my_words.txt")),
@@ -686,11 +740,18 @@ mod tests {
         assert_eq!(job_state(&state).as_deref(), Some("SETUP"));
         let revision = state.emr.revision;
         let state = state.reduce(Action::Step);
-        assert!(state.emr.revision > revision, "a step of the clock moves the cluster");
+        assert!(
+            state.emr.revision > revision,
+            "a step of the clock moves the cluster"
+        );
         let state = play_until_done(state);
         assert_eq!(job_state(&state).as_deref(), Some("SUCCEEDED"));
         let sim = state.emr.sim.as_ref().unwrap().0.borrow();
-        assert_eq!(sim.cluster.now(), sim.target(state.now()), "the cluster kept up");
+        assert_eq!(
+            sim.cluster.now(),
+            sim.target(state.now()),
+            "the cluster kept up"
+        );
         let output = sim.output.as_ref().unwrap();
         let mut rows = output.rows.clone();
         rows.sort();
@@ -706,7 +767,13 @@ mod tests {
     fn killing_a_core_node_mid_job_re_runs_its_maps() {
         let state = emr(fresh(), EmrAction::CreateCluster);
         let text: Rc<str> = Rc::from("one two three four five six\n".repeat(400).as_str());
-        let state = emr(state, EmrAction::FileLoaded { name: "t.txt".into(), text });
+        let state = emr(
+            state,
+            EmrAction::FileLoaded {
+                name: "t.txt".into(),
+                text,
+            },
+        );
         let mut state = emr(state, EmrAction::RunJob);
         // Run into the map phase, then kill a core node that has finished maps and is
         // running more: the job cannot end before YARN notices.
@@ -716,8 +783,14 @@ mod tests {
             let job = sim.job().unwrap();
             let busy = sim.cluster.nodes().iter().find(|n| {
                 n.role == NodeRole::Core
-                    && job.maps.iter().any(|m| m.committed.is_some_and(|(_, at)| at == n.id))
-                    && job.attempts.iter().any(|a| a.is_running() && a.node == n.id)
+                    && job
+                        .maps
+                        .iter()
+                        .any(|m| m.committed.is_some_and(|(_, at)| at == n.id))
+                    && job
+                        .attempts
+                        .iter()
+                        .any(|a| a.is_running() && a.node == n.id)
             });
             if let Some(node) = busy {
                 break node.name.clone();
@@ -727,22 +800,32 @@ mod tests {
         let state = emr(state, EmrAction::KillNode);
         assert!(matches!(&state.emr.notice, Some(Notice::Done(n)) if n.starts_with(&victim)));
         let state = play_until_done(state);
-        assert_eq!(job_state(&state).as_deref(), Some("SUCCEEDED"), "replication 2 kept the input");
+        assert_eq!(
+            job_state(&state).as_deref(),
+            Some("SUCCEEDED"),
+            "replication 2 kept the input"
+        );
         let sim = state.emr.sim.as_ref().unwrap().0.borrow();
         let lost = sim
             .cluster
             .events()
             .iter()
-            .filter(|e| e.to_string().contains(&format!("output lost with {victim}")))
+            .filter(|e| e.to_string().contains(&format!("lost with {victim}")))
             .count();
         assert!(lost > 0, "its finished maps were re-run");
         let job = sim.job().unwrap();
-        assert!(job.attempts.iter().any(|a| a.number > 0), "re-run attempts exist");
+        assert!(
+            job.attempts.iter().any(|a| a.number > 0),
+            "re-run attempts exist"
+        );
         let killed = job.attempts.iter().filter(|a| {
             a.node.index() == sim.cluster.node_named(&victim).unwrap().index()
                 && matches!(a.state, dynaplay_emr::cluster::AttemptState::Killed(_))
         });
-        assert!(killed.count() > 0, "its running attempts were killed when YARN noticed");
+        assert!(
+            killed.count() > 0,
+            "its running attempts were killed when YARN noticed"
+        );
     }
 
     #[wasm_bindgen_test]
@@ -759,17 +842,29 @@ mod tests {
         }
         assert_eq!(job_state(&state).as_deref(), Some("SUCCEEDED"));
         let sim = state.emr.sim.as_ref().unwrap().0.borrow();
-        assert!(state.now() > SimTime::ZERO, "the world's clock moved to the job's end");
+        assert!(
+            state.now() > SimTime::ZERO,
+            "the world's clock moved to the job's end"
+        );
         assert_eq!(sim.target(state.now()), sim.cluster.now());
-        let the = forms::SAMPLE_TEXT.split_whitespace().filter(|w| *w == "the").count();
+        let the = forms::SAMPLE_TEXT
+            .split_whitespace()
+            .filter(|w| *w == "the")
+            .count();
         let rows = &sim.output.as_ref().unwrap().rows;
-        assert!(rows.contains(&("the".to_string(), the.to_string())), "{rows:?}");
+        assert!(
+            rows.contains(&("the".to_string(), the.to_string())),
+            "{rows:?}"
+        );
     }
 
     #[wasm_bindgen_test]
     fn commands_without_a_cluster_or_with_bad_input_are_refused() {
         let state = emr(fresh(), EmrAction::RunJob);
-        assert_eq!(state.emr.notice, Some(Notice::Refused("Create a cluster first.".into())));
+        assert_eq!(
+            state.emr.notice,
+            Some(Notice::Refused("Create a cluster first.".into()))
+        );
         let state = emr(state, EmrAction::CreateCluster);
         let state = emr(state, EmrAction::RunJob);
         assert_eq!(
@@ -781,7 +876,9 @@ mod tests {
         let state = emr(state, EmrAction::Edit(Field::GroupBy, "genre".into()));
         let state = emr(state, EmrAction::Edit(Field::Table, "Nope".into()));
         let state = emr(state, EmrAction::RunJob);
-        assert!(matches!(&state.emr.notice, Some(Notice::Refused(n)) if n.starts_with("No table named")));
+        assert!(
+            matches!(&state.emr.notice, Some(Notice::Refused(n)) if n.starts_with("No table named"))
+        );
         let state = emr(state, EmrAction::ReclaimSpot);
         assert!(matches!(&state.emr.notice, Some(Notice::Done(n)) if n.contains("task-1, task-2")));
         let state = emr(state, EmrAction::Edit(Field::ResizeCore, "1".into()));
@@ -802,7 +899,11 @@ mod tests {
             "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
             "BillingMode": "PAY_PER_REQUEST",
         });
-        state.world.borrow_mut().execute("CreateTable", &create).unwrap();
+        state
+            .world
+            .borrow_mut()
+            .execute("CreateTable", &create)
+            .unwrap();
         for (id, team, score) in [("a", "red", 3), ("b", "blue", 5), ("c", "red", 7)] {
             let put = serde_json::json!({"TableName": "Scores", "Item": {
                 "id": {"S": id}, "team": {"S": team}, "score": {"N": score.to_string()}}});

@@ -11,10 +11,13 @@
 //! behaviours clients feel ([`realism`]) and watch what the model does about it
 //! ([`feed`]).
 //!
-//! Everything is read from the world on each render — a snapshot of one table is small —
-//! except the item marks, which are fetched again only when the items or the partition
+//! The world is read on each revision — a snapshot of one table is small — but while time
+//! runs the panels take a fresh reading at most every [`REFRESH_MS`] of real time: numbers
+//! that change sixty times a second cannot be read anyway, and each change costs the
+//! browser a layout and a paint. When the learner acts, or time stops, the reading is
+//! fresh at once. The item marks are fetched again only when the items or the partition
 //! boundaries change, and drawn on an off-screen layer, so a table of 10,000 items costs
-//! one image copy per frame.
+//! one image copy per redraw, and the canvas is redrawn only when what it shows changed.
 
 mod demo;
 mod details;
@@ -47,11 +50,13 @@ use state::{Notice, PartitionsAction, PartitionsState, Selected};
 use traffic::TrafficForm;
 
 /// Renders between refetches of the marks while only the item count moves (new keys
-/// arriving under generated writes): about four times a second at 60 frames per second.
-const MARK_REFRESH_RENDERS: u32 = 15;
+/// arriving under generated writes).
+const MARK_REFRESH_RENDERS: u32 = 4;
+/// Real milliseconds between fresh readings while simulated time runs.
+pub const REFRESH_MS: f64 = 100.0;
 
 /// What one render reads from the world.
-struct Reading {
+pub struct Reading {
     tables: Vec<String>,
     table: Option<TableSnapshot>,
     faults: Vec<FaultView>,
@@ -88,6 +93,54 @@ fn read(world: &World, chosen: &PartitionsState) -> Reading {
         tables,
         table,
     }
+}
+
+/// Shared data that compares by identity, so a component given the same reading again
+/// skips its render.
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Rc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The last reading and when (real time) and for what it was taken.
+struct Taken {
+    at_ms: f64,
+    /// The view's state and the data revision it was read for.
+    key: (Rc<PartitionsState>, u64),
+    reading: Shared<Reading>,
+}
+
+/// The reading to show: the last one while time runs, nothing else changed and it is
+/// younger than [`REFRESH_MS`]; otherwise a fresh one.
+fn reading(taken: &RefCell<Option<Taken>>, state: &PlaygroundHandle) -> Option<Shared<Reading>> {
+    let now_ms = crate::browser::now_ms();
+    let mut taken = taken.borrow_mut();
+    let reusable = taken.as_ref().filter(|t| {
+        state.playing
+            && Rc::ptr_eq(&t.key.0, &state.partitions)
+            && t.key.1 == state.data_revision
+            && (t.at_ms..t.at_ms + REFRESH_MS).contains(&now_ms)
+    });
+    if let Some(t) = reusable {
+        return Some(t.reading.clone());
+    }
+    let world = state.world.try_borrow().ok()?;
+    let fresh = Shared(Rc::new(read(&world, &state.partitions)));
+    *taken = Some(Taken {
+        at_ms: now_ms,
+        key: (state.partitions.clone(), state.data_revision),
+        reading: fresh.clone(),
+    });
+    Some(fresh)
 }
 
 /// The partitions as the canvas draws them.
@@ -185,10 +238,9 @@ pub struct PartitionsViewProps {
 pub fn partitions_view(props: &PartitionsViewProps) -> Html {
     let state = &props.state;
     let dispatcher = state.dispatcher();
-    let cache = use_mut_ref(MarkCache::default);
-    let reading = match state.world.try_borrow() {
-        Ok(world) => read(&world, &state.partitions),
-        Err(_) => return Html::default(),
+    let taken = use_mut_ref(|| None::<Taken>);
+    let Some(reading) = reading(&taken, state) else {
+        return Html::default();
     };
     let chosen = &state.partitions;
     let create_demo = {
@@ -204,11 +256,13 @@ pub fn partitions_view(props: &PartitionsViewProps) -> Html {
         })
     };
     let options: Vec<(String, String)> = reading
+        .0
         .tables
         .iter()
         .map(|t| (t.clone(), t.clone()))
         .collect();
     let shown = reading
+        .0
         .table
         .as_ref()
         .map(|t| t.name.clone())
@@ -230,10 +284,17 @@ pub fn partitions_view(props: &PartitionsViewProps) -> Html {
                   Each partition has its own share of the table's throughput and three replicas in three \
                   Availability Zones."}
             </p>
-            {realism::realism_switches(reading.realism, &dispatcher)}
+            {realism::realism_switches(reading.0.realism, &dispatcher)}
             {notice_view(chosen.notice.as_ref(), &dispatcher)}
-            if let Some(table) = &reading.table {
-                {table_body(state, &reading, table, &cache)}
+            if reading.0.table.is_some() {
+                <TableBody
+                    reading={reading.clone()}
+                    world={Shared(state.world.clone())}
+                    chosen={chosen.clone()}
+                    data_revision={state.data_revision}
+                    dark={state.theme.effective(state.system_dark) == Theme::Dark}
+                    dispatcher={dispatcher.clone()}
+                />
             } else {
                 <section class="panel" data-testid="partitions-empty">
                     <p>{"There are no tables yet. Create the demo table above, or make one in the "}
@@ -244,15 +305,28 @@ pub fn partitions_view(props: &PartitionsViewProps) -> Html {
     }
 }
 
-fn table_body(
-    state: &PlaygroundHandle,
-    reading: &Reading,
-    table: &TableSnapshot,
-    cache: &RefCell<MarkCache>,
-) -> Html {
-    let dispatcher = state.dispatcher();
-    let marks = marks_for(cache, &state.world, table, state.data_revision);
-    let selected = state.partitions.selected.as_ref();
+#[derive(Properties, PartialEq)]
+struct TableBodyProps {
+    reading: Shared<Reading>,
+    world: Shared<RefCell<World>>,
+    chosen: Rc<PartitionsState>,
+    data_revision: u64,
+    dark: bool,
+    dispatcher: UseReducerDispatcher<Playground>,
+}
+
+/// Everything about the table on screen. A component of its own so that a render with
+/// the same reading (time running between refreshes) costs nothing.
+#[function_component(TableBody)]
+fn table_body(props: &TableBodyProps) -> Html {
+    let cache = use_mut_ref(MarkCache::default);
+    let reading = &props.reading.0;
+    let Some(table) = &reading.table else {
+        return Html::default();
+    };
+    let dispatcher = &props.dispatcher;
+    let marks = marks_for(&cache, &props.world.0, table, props.data_revision);
+    let selected = props.chosen.selected.as_ref();
     let on_pick = {
         let dispatcher = dispatcher.clone();
         Callback::from(move |picked: Option<Selected>| {
@@ -267,7 +341,6 @@ fn table_body(
             ))))
         })
     };
-    let dark = state.theme.effective(state.system_dark) == Theme::Dark;
     let label = format!(
         "Key space of {}: {} items on {} partitions",
         table.name,
@@ -289,12 +362,13 @@ fn table_body(
                             if table.billing == "PAY_PER_REQUEST" { "on-demand" } else { "provisioned" })}
                     </span>
                 </div>
-                <KeySpace bands={bands(table, reading.now)} {marks} selected={selected.cloned()} {dark} {on_pick} {label} />
-                {details::details(table, selected, &dispatcher)}
+                <KeySpace bands={bands(table, reading.now)} {marks} selected={selected.cloned()}
+                    dark={props.dark} {on_pick} {label} />
+                {details::details(table, selected, dispatcher)}
             </section>
             <div class="partitions-layout">
                 {gauges::partition_gauges(table, selected_partition, &on_partition)}
-                {replicas::replicas_panel(table, &reading.faults, selected, &dispatcher)}
+                {replicas::replicas_panel(table, &reading.faults, selected, dispatcher)}
             </div>
             <div class="partitions-layout">
                 <TrafficForm dispatcher={dispatcher.clone()} table={table.name.clone()} running={reading.traffic.clone()} />

@@ -343,6 +343,62 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn the_reducer_routes_both_views_actions_and_counts_what_they_touched() {
+        use crate::state::{Action, Playground};
+        use crate::theme::ThemePreference;
+        use crate::view::View;
+        use crate::views::consistency::state::ConsistencyAction;
+        use std::rc::Rc;
+        use yew::Reducible;
+
+        let fresh = Rc::new(Playground::new(
+            1,
+            View::Partitions,
+            ThemePreference::System,
+            false,
+        ));
+        let made = fresh
+            .clone()
+            .reduce(Action::Partitions(PartitionsAction::CreateDemoTable));
+        assert_eq!(
+            made.data_revision,
+            fresh.data_revision + 1,
+            "the Tables view re-reads"
+        );
+        let crashed = made
+            .clone()
+            .reduce(Action::Partitions(PartitionsAction::InjectFault {
+                target: "az:us-east-1a".into(),
+                kind: FaultKind::ZoneOutage,
+            }));
+        assert_eq!(crashed.revision, made.revision + 1);
+        assert_eq!(crashed.data_revision, made.data_revision, "no data changed");
+        let selected = crashed
+            .clone()
+            .reduce(Action::Partitions(PartitionsAction::Select(Some(
+                Selected::Partition(1),
+            ))));
+        assert_eq!(
+            selected.revision, crashed.revision,
+            "a selection is not a world change"
+        );
+        assert_eq!(selected.partitions.selected, Some(Selected::Partition(1)));
+
+        let synced = selected
+            .clone()
+            .reduce(Action::Consistency(ConsistencyAction::Sync));
+        assert!(!Rc::ptr_eq(&synced, &selected));
+        assert!(synced.consistency.seen > 0);
+        let again = synced
+            .clone()
+            .reduce(Action::Consistency(ConsistencyAction::Sync));
+        assert!(
+            Rc::ptr_eq(&again, &synced),
+            "nothing new: the same state, no render"
+        );
+    }
+
+    #[wasm_bindgen_test]
     fn realism_is_the_worlds() {
         let world = world();
         let mut state = PartitionsState::default();
