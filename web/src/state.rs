@@ -29,9 +29,9 @@ use crate::requests::{self, Outcome};
 use crate::table_browser::{TableBrowser, TablesForm, TablesState};
 use crate::theme::ThemePreference;
 use crate::view::View;
-use crate::views::emr::state::{EmrAction, EmrState};
-use crate::views::dax::state::{DaxAction, DaxState};
 use crate::views::consistency::state::{ConsistencyAction, ConsistencyState};
+use crate::views::dax::state::{DaxAction, DaxState};
+use crate::views::emr::state::{EmrAction, EmrState};
 use crate::views::partitions::state::{PartitionsAction, PartitionsState, Touched};
 
 /// The seed a fresh playground starts from.
@@ -249,7 +249,8 @@ impl PartialEq for Playground {
             && (Rc::ptr_eq(&self.console, &other.console) || self.console == other.console)
             && (Rc::ptr_eq(&self.emr, &other.emr) || self.emr == other.emr)
             && (Rc::ptr_eq(&self.dax, &other.dax) || self.dax == other.dax)
-            && (Rc::ptr_eq(&self.partitions, &other.partitions) || self.partitions == other.partitions)
+            && (Rc::ptr_eq(&self.partitions, &other.partitions)
+                || self.partitions == other.partitions)
             && (Rc::ptr_eq(&self.consistency, &other.consistency)
                 || self.consistency == other.consistency)
             && self.view == other.view
@@ -399,7 +400,10 @@ mod tests {
         }
         // 30 × 33.33 µs: without the carry every frame would round down to nothing.
         let micros = state.now().as_micros();
-        assert!((999..=1000).contains(&micros), "carried fractions add up: {micros}");
+        assert!(
+            (999..=1000).contains(&micros),
+            "carried fractions add up: {micros}"
+        );
         let state = state.reduce(Action::SetSpeedExponent(3.0));
         let before = state.now().as_micros();
         let state = state.reduce(Action::Frame { elapsed_ms: 10.0 });

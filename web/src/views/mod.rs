@@ -4,8 +4,8 @@
 //! plainly instead of showing a mock-up: a learner should never mistake a picture for the
 //! simulation.
 
-mod console;
 pub mod consistency;
+mod console;
 pub mod dax;
 pub mod emr;
 mod fields;

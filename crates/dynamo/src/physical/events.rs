@@ -190,8 +190,8 @@ pub enum EventKind {
     },
 }
 
-/// Text an unread event holds: static, or shared with the model, so that recording it
-/// allocates nothing.
+/// A zone's name as an unread event holds it: one of [`ZONES`](super::replica::ZONES), or
+/// shared.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Text {
     Static(&'static str),
@@ -209,29 +209,28 @@ impl Text {
 
 /// Up to one element inline, more on the heap: a request touches one partition, is
 /// served by one replica and writes one item far more often than not.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) enum Few<T> {
+    #[default]
     Empty,
     One(T),
     Many(Vec<T>),
 }
 
-impl<T> Default for Few<T> {
-    fn default() -> Self {
-        Few::Empty
-    }
-}
-
 impl<T> Few<T> {
     pub(crate) fn push(&mut self, item: T) {
-        *self = match std::mem::take(self) {
-            Few::Empty => Few::One(item),
-            Few::One(first) => Few::Many(vec![first, item]),
-            Few::Many(mut items) => {
-                items.push(item);
-                Few::Many(items)
+        match self {
+            Few::Empty => *self = Few::One(item),
+            Few::One(_) => {
+                if let Few::One(first) = std::mem::replace(self, Few::Many(Vec::with_capacity(2)))
+                    && let Few::Many(items) = self
+                {
+                    items.push(first);
+                    items.push(item);
+                }
             }
-        };
+            Few::Many(items) => items.push(item),
+        }
     }
 
     pub(crate) fn as_slice(&self) -> &[T] {
@@ -292,27 +291,33 @@ pub(crate) struct AckedRecord {
     pub replicas: [Option<usize>; 2],
 }
 
+/// What few requests have: writes a stale read missed, a throttle, an error.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Rare {
+    pub missed: Vec<MissedWrite>,
+    pub throttled: Option<Throttle>,
+    pub error: Option<&'static str>,
+}
+
 /// A [`RequestEvent`] as recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RequestRecord {
     pub request: u64,
-    pub client: Text,
-    pub operation: Text,
-    pub table: Option<Text>,
+    pub client: Arc<str>,
+    pub operation: Arc<str>,
+    pub table: Option<Arc<str>>,
     pub partitions: Few<u32>,
     pub consistency: Option<Consistency>,
-    pub served_by: Few<ServedRecord>,
     pub stale: bool,
-    pub missed: Vec<MissedWrite>,
+    pub served_by: Few<ServedRecord>,
     pub acked: Few<AckedRecord>,
-    pub throttled: Option<Throttle>,
-    pub error: Option<&'static str>,
+    rare: Option<Box<Rare>>,
     pub latency_us: u64,
     pub consumed: f64,
 }
 
 impl RequestRecord {
-    pub(crate) fn new(request: u64, client: Text, operation: Text) -> RequestRecord {
+    pub(crate) fn new(request: u64, client: Arc<str>, operation: Arc<str>) -> RequestRecord {
         RequestRecord {
             request,
             client,
@@ -320,23 +325,27 @@ impl RequestRecord {
             table: None,
             partitions: Few::Empty,
             consistency: None,
-            served_by: Few::Empty,
             stale: false,
-            missed: Vec::new(),
+            served_by: Few::Empty,
             acked: Few::Empty,
-            throttled: None,
-            error: None,
+            rare: None,
             latency_us: 0,
             consumed: 0.0,
         }
     }
 
+    /// The missed writes, throttle and error, to set.
+    pub(crate) fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
     fn event(&self) -> RequestEvent {
+        let rare = self.rare.as_deref();
         RequestEvent {
             request: self.request,
-            client: self.client.as_str().to_string(),
-            operation: self.operation.as_str().to_string(),
-            table: self.table.as_ref().map(|t| t.as_str().to_string()),
+            client: self.client.to_string(),
+            operation: self.operation.to_string(),
+            table: self.table.as_ref().map(|t| t.to_string()),
             partitions: self.partitions.as_slice().to_vec(),
             consistency: self.consistency,
             served_by: self
@@ -352,7 +361,7 @@ impl RequestRecord {
                 })
                 .collect(),
             stale: self.stale,
-            missed: self.missed.clone(),
+            missed: rare.map(|r| r.missed.clone()).unwrap_or_default(),
             acked: self
                 .acked
                 .as_slice()
@@ -364,8 +373,8 @@ impl RequestRecord {
                     replicas: a.replicas.iter().flatten().copied().collect(),
                 })
                 .collect(),
-            throttled: self.throttled.clone(),
-            error: self.error.map(str::to_string),
+            throttled: rare.and_then(|r| r.throttled.clone()),
+            error: rare.and_then(|r| r.error).map(str::to_string),
             latency_us: self.latency_us,
             consumed: self.consumed,
         }
@@ -377,14 +386,14 @@ impl RequestRecord {
 pub(crate) enum Record {
     Request(RequestRecord),
     LogApplied {
-        table: Text,
+        table: Arc<str>,
         partition: u32,
         replica: usize,
         lsn: u64,
     },
     IndexApplied {
-        table: Text,
-        index: Text,
+        table: Arc<str>,
+        index: Arc<str>,
         partition: u32,
         lsn: u64,
     },
@@ -400,7 +409,7 @@ impl Record {
                 replica,
                 lsn,
             } => EventKind::LogApplied {
-                table: table.as_str().to_string(),
+                table: table.to_string(),
                 partition: *partition,
                 replica: *replica,
                 lsn: *lsn,
@@ -411,8 +420,8 @@ impl Record {
                 partition,
                 lsn,
             } => EventKind::IndexApplied {
-                table: table.as_str().to_string(),
-                index: index.as_str().to_string(),
+                table: table.to_string(),
+                index: index.to_string(),
                 partition: *partition,
                 lsn: *lsn,
             },
@@ -422,9 +431,12 @@ impl Record {
 
 /// One event in the ring: built in full when pushed, or recorded compactly and built on
 /// first read.
+// Compact is the common case by design: boxing it would spend the allocation this
+// representation exists to avoid.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 enum Slot {
-    Full(Event),
+    Full(Box<Event>),
     Compact {
         seq: u64,
         at: SimTime,
@@ -506,7 +518,7 @@ impl EventLog {
     }
 
     pub fn push(&mut self, at: SimTime, kind: EventKind) {
-        self.push_slot(|seq| Slot::Full(Event { seq, at, kind }));
+        self.push_slot(|seq| Slot::Full(Box::new(Event { seq, at, kind })));
     }
 
     /// Appends an event in compact form.
@@ -520,15 +532,15 @@ impl EventLog {
     }
 
     /// `name` as shared text for records.
-    pub(crate) fn intern(&mut self, name: &str) -> Text {
+    pub(crate) fn intern(&mut self, name: &str) -> Arc<str> {
         if let Some(known) = self.names.iter().find(|known| ***known == *name) {
-            return Text::Shared(Arc::clone(known));
+            return Arc::clone(known);
         }
         let text: Arc<str> = Arc::from(name);
         if self.names.len() < MAX_NAMES {
             self.names.push(Arc::clone(&text));
         }
-        Text::Shared(text)
+        text
     }
 
     /// Every kept event with a sequence number above `seq` (0 for all).

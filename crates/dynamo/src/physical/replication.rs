@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use dynaplay_sim::{SimDuration, SimTime};
 
-use super::events::{EventKind, Few, Record, Text};
+use super::events::{EventKind, Few, Record};
 use super::log::LogRecord;
 use super::replica::{Replica, ReplicaKind, ZONES};
 use super::service::DynamoService;
@@ -156,8 +156,8 @@ impl DynamoService {
                         self.events.record(
                             now,
                             Record::IndexApplied {
-                                table: Text::Shared(Arc::clone(&table.name)),
-                                index: Text::Shared(Arc::clone(&name)),
+                                table: Arc::clone(&table.name),
+                                index: Arc::clone(&name),
                                 partition: id,
                                 lsn,
                             },
@@ -285,10 +285,10 @@ impl DynamoService {
     }
 
     /// The name of table `table` as shared text for events.
-    pub(super) fn shared_name(&self, table: &str) -> Text {
+    pub(super) fn shared_name(&self, table: &str) -> Arc<str> {
         match self.tables.get(table) {
-            Some(model) => Text::Shared(Arc::clone(&model.handle.name)),
-            None => Text::Shared(Arc::from(table)),
+            Some(model) => Arc::clone(&model.handle.name),
+            None => Arc::from(table),
         }
     }
 

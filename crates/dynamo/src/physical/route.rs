@@ -26,7 +26,7 @@ use crate::key::{
     KeyAttribute, KeySchema, KeyValue, MAX_HASH_KEY_BYTES, MAX_RANGE_KEY_BYTES, PrimaryKey,
     ScalarType,
 };
-use crate::keyhash::{key_hash, segment_range};
+use crate::keyhash::{key_hash, murmur3_x64_128, segment_range};
 use crate::table::{IndexKind, Table};
 use crate::value::{AttributeValue, item_from_wire};
 
@@ -61,10 +61,49 @@ impl Target {
     /// One item's target.
     fn key(key: PrimaryKey, logged: bool) -> Target {
         Target::Key {
-            hash: key_hash(&key.hash),
+            hash: partition_hash(&key.hash),
             key,
             logged,
         }
+    }
+}
+
+/// Strings shorter than this are hashed from a buffer on the stack.
+const SHORT_KEY: usize = 64;
+
+/// [`key_hash`] of a partition key, without allocating for the short string keys usually
+/// are (whose canonical bytes are the tag `S` and the text).
+pub(crate) fn partition_hash(key: &KeyValue) -> u128 {
+    if let KeyValue::S(text) = key
+        && text.len() < SHORT_KEY
+    {
+        let mut buffer = [0u8; SHORT_KEY];
+        if let Some((tag, rest)) = buffer.split_first_mut()
+            && let Some(body) = rest.get_mut(..text.len())
+        {
+            *tag = b'S';
+            body.copy_from_slice(text.as_bytes());
+            if let Some(bytes) = buffer.get(..=text.len()) {
+                return murmur3_x64_128(bytes, 0);
+            }
+        }
+    }
+    key_hash(key)
+}
+
+/// Most members of a JSON object searched one by one; larger objects are hashed.
+const LINEAR_MEMBERS: usize = 16;
+
+/// `value[name]`: a member of a JSON object (`None` for anything else). Requests and
+/// responses are small objects, where comparing names beats hashing them.
+pub(crate) fn member<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
+    let Value::Object(members) = value else {
+        return None;
+    };
+    if members.len() <= LINEAR_MEMBERS {
+        members.iter().find(|(key, _)| *key == name).map(|(_, v)| v)
+    } else {
+        members.get(name)
     }
 }
 
@@ -115,7 +154,7 @@ impl<'a> Route<'a> {
 }
 
 fn text<'a>(value: &'a Value, field: &str) -> Option<&'a str> {
-    value.get(field)?.as_str()
+    member(value, field)?.as_str()
 }
 
 fn usable<'a>(db: &'a Database, name: &str) -> Option<&'a Table> {
@@ -156,7 +195,10 @@ fn plain_key(schema: &KeySchema, wire: &Value, exact: bool) -> Option<Option<Pri
     let Value::Object(attributes) = wire else {
         return None;
     };
-    if !attributes.values().all(|value| plain_string(value).is_some()) {
+    if !attributes
+        .values()
+        .all(|value| plain_string(value).is_some())
+    {
         return None;
     }
     if exact && attributes.len() != 1 + usize::from(schema.range.is_some()) {
@@ -231,8 +273,7 @@ pub(crate) fn route<'a>(db: &Database, operation: &str, request: &'a Value) -> O
 }
 
 fn consistent_read(request: &Value) -> bool {
-    request
-        .get("ConsistentRead")
+    member(request, "ConsistentRead")
         .and_then(Value::as_bool)
         .unwrap_or(false)
 }
@@ -247,7 +288,7 @@ fn single<'a>(
 ) -> Option<()> {
     let name = text(request, "TableName")?;
     let table = usable(db, name)?;
-    let key = key_of(table, request.get(field)?)?;
+    let key = key_of(table, member(request, field)?)?;
     route
         .table(name, consistent_read(request))?
         .targets
@@ -393,4 +434,107 @@ fn transact<'a>(db: &Database, request: &'a Value, write: bool) -> Option<Route<
             .push(Target::key(key, logged));
     }
     (!route.tables.as_slice().is_empty()).then_some(route)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::RequestContext;
+    use dynaplay_sim::SimTime;
+    use serde_json::json;
+
+    fn database() -> Database {
+        let mut db = Database::default();
+        let ctx = RequestContext::at(SimTime::ZERO);
+        for (name, keys) in [
+            ("hash_s", vec![("pk", "S", "HASH")]),
+            ("hash_n", vec![("pk", "N", "HASH")]),
+            ("both_s", vec![("pk", "S", "HASH"), ("sk", "S", "RANGE")]),
+            ("both_sn", vec![("pk", "S", "HASH"), ("sk", "N", "RANGE")]),
+        ] {
+            let schema: Vec<Value> = keys
+                .iter()
+                .map(|(n, _, k)| json!({"AttributeName": n, "KeyType": k}))
+                .collect();
+            let definitions: Vec<Value> = keys
+                .iter()
+                .map(|(n, t, _)| json!({"AttributeName": n, "AttributeType": t}))
+                .collect();
+            let request = json!({
+                "TableName": name,
+                "KeySchema": schema,
+                "AttributeDefinitions": definitions,
+                "BillingMode": "PAY_PER_REQUEST",
+            });
+            assert!(db.execute("CreateTable", &request, &ctx).is_ok());
+        }
+        db
+    }
+
+    #[test]
+    fn reading_plain_keys_places_exactly_what_decoding_places() {
+        let db = database();
+        let long = |n: usize| "x".repeat(n);
+        let wires = [
+            json!({"pk": {"S": "a"}}),
+            json!({"pk": {"S": ""}}),
+            json!({"pk": {"S": long(2048)}}),
+            json!({"pk": {"S": long(2049)}}),
+            json!({"pk": {"S": "é".repeat(1025)}}),
+            json!({"pk": {"S": "a"}, "sk": {"S": "b"}}),
+            json!({"pk": {"S": "a"}, "sk": {"S": ""}}),
+            json!({"pk": {"S": "a"}, "sk": {"S": long(1024)}}),
+            json!({"pk": {"S": "a"}, "sk": {"S": long(1025)}}),
+            json!({"pk": {"S": "a"}, "sk": {"N": "7"}}),
+            json!({"pk": {"N": "1"}}),
+            json!({"pk": {"N": "1"}, "sk": {"S": "b"}}),
+            json!({"pk": {"S": "a"}, "payload": {"S": "y"}}),
+            json!({"pk": {"S": "a"}, "payload": {"S": ""}}),
+            json!({"pk": {"S": "a"}, "payload": {"N": "nope"}}),
+            json!({"pk": {"S": "a"}, "payload": {"N": "12"}}),
+            json!({"pk": {"S": "a", "N": "1"}}),
+            json!({"pk": {"S": "a", "X": null}}),
+            json!({"pk": {"S": null}}),
+            json!({"pk": {"S": 5}}),
+            json!({"pk": {"B": "AA=="}}),
+            json!({"pk": null}),
+            json!({"PK": {"S": "a"}}),
+            json!({"sk": {"S": "b"}}),
+            json!({}),
+            json!(null),
+            json!([]),
+            json!("pk"),
+        ];
+        for name in ["hash_s", "hash_n", "both_s", "both_sn"] {
+            let table = usable(&db, name).unwrap();
+            for wire in &wires {
+                assert_eq!(
+                    request_key(table, wire),
+                    decoded_request_key(table, wire),
+                    "request key of {wire} in {name}"
+                );
+                assert_eq!(
+                    item_key(table, wire),
+                    decoded_item_key(table, wire),
+                    "item key of {wire} in {name}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn partition_hashes_are_the_key_hashes() {
+        let mut keys: Vec<KeyValue> = (0..70).map(|n| KeyValue::S("k".repeat(n))).collect();
+        keys.push(KeyValue::S("é".repeat(31)));
+        keys.push(KeyValue::S("é".repeat(32)));
+        keys.push(KeyValue::B(vec![0, 1, 2]));
+        keys.extend(
+            AttributeValue::from_wire(&json!({"N": "1.50"}))
+                .ok()
+                .and_then(|v| KeyValue::from_value(&v)),
+        );
+        for key in &keys {
+            assert_eq!(partition_hash(key), key_hash(key), "{key:?}");
+        }
+    }
 }

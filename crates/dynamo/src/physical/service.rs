@@ -46,7 +46,7 @@ use super::log::{LogRecord, Missed};
 use super::partition::SplitReason;
 use super::replica::ZONES;
 use super::replication::Action;
-use super::route::{self, Route, Target};
+use super::route::{self, Route, Target, member};
 use super::table_model::{CapacityMode, TableModel};
 use crate::db::{Database, RequestContext};
 use crate::error::{DynamoError, ErrorKind};
@@ -129,7 +129,7 @@ struct PartPlan<'r> {
     /// Share of the request's units this partition is charged (0: not charged).
     weight: u32,
     /// Items the request reads or writes here by key.
-    keys: Few<&'r PrimaryKey>,
+    keys: Few<(&'r PrimaryKey, u128)>,
     /// Of those, the ones it writes, with their partition keys' hashes.
     logged: Few<(&'r PrimaryKey, u128)>,
     partition_key: Option<&'r KeyValue>,
@@ -152,7 +152,10 @@ impl<'r> PartPlan<'r> {
     }
 
     fn wants(&self, record: &LogRecord) -> bool {
-        self.keys.iter().any(|key| **key == record.key)
+        // Comparing hashes first spares comparing most keys.
+        self.keys
+            .iter()
+            .any(|(key, hash)| *hash == record.hash && **key == record.key)
             || self.partition_key == Some(&record.key.hash)
             || self.range.is_some_and(|r| r.contains(record.hash))
     }
@@ -198,9 +201,7 @@ pub(super) fn display_key(key: &PrimaryKey) -> String {
 /// The request with `ReturnConsumedCapacity: INDEXES` when the client did not ask for
 /// capacity (so the engine reports what to charge), and whether to strip it afterwards.
 fn force_capacity(request: &Value) -> (Cow<'_, Value>, bool) {
-    let asked = request
-        .get("ReturnConsumedCapacity")
-        .and_then(Value::as_str);
+    let asked = member(request, "ReturnConsumedCapacity").and_then(Value::as_str);
     match (request, asked) {
         (Value::Object(map), None | Some("NONE")) => {
             let mut forced = map.clone();
@@ -213,16 +214,15 @@ fn force_capacity(request: &Value) -> (Cow<'_, Value>, bool) {
 
 /// The base-table units a response reports for `table`.
 fn reported_units(response: &Value, table: &str) -> Option<f64> {
-    let consumed = response.get("ConsumedCapacity")?;
-    let names = |e: &&Value| e.get("TableName").and_then(Value::as_str) == Some(table);
+    let consumed = member(response, "ConsumedCapacity")?;
+    let names = |e: &&Value| member(e, "TableName").and_then(Value::as_str) == Some(table);
     let entry = match consumed {
         Value::Array(list) => list.iter().find(names),
         other => Some(other).filter(names),
     }?;
-    entry
-        .get("Table")
-        .and_then(|t| t.get("CapacityUnits"))
-        .or_else(|| entry.get("CapacityUnits"))
+    member(entry, "Table")
+        .and_then(|t| member(t, "CapacityUnits"))
+        .or_else(|| member(entry, "CapacityUnits"))
         .and_then(Value::as_f64)
 }
 
@@ -312,10 +312,9 @@ impl DynamoService {
         let (result, timing) = match route::route(&self.db, operation, request) {
             Some(route) => self.execute_routed(operation, request, &route, now, &mut event),
             None => {
-                event.table = request
-                    .get("TableName")
+                event.table = member(request, "TableName")
                     .and_then(Value::as_str)
-                    .map(|name| Text::Shared(Arc::from(name)));
+                    .map(Arc::from);
                 let result = self
                     .db
                     .execute(operation, request, &RequestContext::at(now));
@@ -328,7 +327,7 @@ impl DynamoService {
         let sampled = self.latency(timing);
         event.latency_us = sampled.as_micros();
         if let Err(err) = &result {
-            event.error = Some(err.kind.name());
+            event.rare().error = Some(err.kind.name());
         }
         let stale = event.stale;
         self.events.record(now, Record::Request(event));
@@ -473,7 +472,7 @@ impl DynamoService {
                 match target {
                     Target::Key { key, hash, logged } => {
                         part.weight += 1;
-                        part.keys.push(key);
+                        part.keys.push((key, *hash));
                         if *logged {
                             part.logged.push((key, *hash));
                         }
@@ -548,7 +547,7 @@ impl DynamoService {
                 if let Some(partition) = model.partitions.get_mut(part.index) {
                     partition.lane_mut(route.write).throttled += 1;
                 }
-                event.throttled = Some(Throttle {
+                event.rare().throttled = Some(Throttle {
                     partition: part.id,
                     write: route.write,
                     cause,
@@ -585,7 +584,7 @@ impl DynamoService {
                     let mut found = BTreeMap::new();
                     partition.log.rewind(applied, |_| true, &mut found);
                     for (key, missed) in found {
-                        event.missed.push(MissedWrite {
+                        event.rare().missed.push(MissedWrite {
                             partition: partition.id,
                             lsn: missed.lsn,
                             request: missed.request,
@@ -635,7 +634,7 @@ impl DynamoService {
                         .log
                         .rewind(replica.applied_lsn, |r| part.wants(r), &mut found);
                     for (key, missed) in found {
-                        event.missed.push(MissedWrite {
+                        event.rare().missed.push(MissedWrite {
                             partition: partition.id,
                             lsn: missed.lsn,
                             request: missed.request,
@@ -702,7 +701,11 @@ impl DynamoService {
                         ErrorKind::ConditionalCheckFailed | ErrorKind::TransactionCanceled
                     ) =>
                 {
-                    let keys = plan.parts.iter().map(|p| p.logged.as_slice().len()).sum::<usize>();
+                    let keys = plan
+                        .parts
+                        .iter()
+                        .map(|p| p.logged.as_slice().len())
+                        .sum::<usize>();
                     Some(keys.max(1) as f64 * if route.transactional { 2.0 } else { 1.0 })
                 }
                 Err(_) => None,

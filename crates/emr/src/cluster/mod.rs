@@ -13,8 +13,9 @@
 //! `TERMINATE_CLUSTER` action or the loss of the primary node ends it. The submodules hold
 //! the rest: [`steps`] (steps and ActionOnFailure), [`resize`] (growing, shrinking,
 //! decommissioning, Spot interruptions), [`faults`] (crashes, lost nodes, HDFS
-//! re-replication), and `run`, `shuffle` and `speculate` (a MapReduce job's scheduling,
-//! data movement and backup tasks).
+//! re-replication), and for a MapReduce job `run` (setup and its end), `schedule` (which
+//! task goes where), `attempts` (their phases, commits and failures), `shuffle` (data
+//! movement) and `speculate` (backup tasks).
 //!
 //! The simulation is event-driven with aggregated flows: a map attempt is one event at the
 //! end of its planned duration; a reduce's shuffle is one fluid flow per reducer whose rate
@@ -22,10 +23,12 @@
 //! capacity. That is what lets the MapReduce paper's 1,800 machines and 19,000 tasks run
 //! in well under a second.
 
+mod attempts;
 pub mod faults;
 mod job;
 pub mod resize;
 mod run;
+mod schedule;
 mod shuffle;
 mod speculate;
 pub mod steps;

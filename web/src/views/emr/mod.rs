@@ -224,7 +224,7 @@ fn paper_panel(ui: &Ui, sim: Option<&Sim>) -> Html {
         <section class="panel" aria-labelledby="emr-paper-title">
             <h2 id="emr-paper-title">{"The MapReduce paper"}</h2>
             <p class="hint">
-                {"Dean & Ghemawat, OSDI 2004, section 5: a terabyte on 1,746 machines. One click \
+                {"Dean & Ghemawat, OSDI 2004, section 5: a terabyte on about 1,800 machines. One click \
                   builds the run; play it at 1000× or run it to the end."}
             </p>
             <div class="emr-paper-buttons">
@@ -492,7 +492,7 @@ fn main_column(
                     <span class="emr-lag" data-testid="emr-behind">{format!("simulating… {behind:.0} s behind the clock")}</span>
                 }
                 if sim.busy() && !sim.run_ahead {
-                    <button data-testid="emr-run-to-end" onclick={ui.click(EmrAction::RunToEnd)}>{"Run to the end ⏩"}</button>
+                    <button data-testid="emr-run-to-end" onclick={ui.click(EmrAction::RunToEnd)}>{"Run to the end"}</button>
                 }
                 if !props.playing && sim.busy() {
                     <span class="hint">{"Press Play (Space) to let time run."}</span>

@@ -25,7 +25,8 @@ pub struct Palette {
     pub slot: Rgb,
     pub lost: Rgb,
     pub warning: Rgb,
-    /// Blocks are coloured by the file they belong to, cycling through these.
+    /// Blocks are coloured by the file they belong to, cycling through these (none of them
+    /// a container's colour, so a block is never mistaken for a map).
     pub files: [Rgb; 6],
 }
 
@@ -48,12 +49,12 @@ pub fn palette(theme: Theme) -> Palette {
             lost: Rgb(0xc9, 0x2a, 0x2a),
             warning: Rgb(0xd9, 0x7a, 0x00),
             files: [
-                Rgb(0x1c, 0x7e, 0xd6),
                 Rgb(0x0c, 0x99, 0x8a),
                 Rgb(0xd6, 0x33, 0x6c),
                 Rgb(0x74, 0x8f, 0x2f),
                 Rgb(0x99, 0x63, 0x2b),
-                Rgb(0x5f, 0x3d, 0xc4),
+                Rgb(0x10, 0x98, 0xad),
+                Rgb(0xb0, 0x89, 0x00),
             ],
         },
         Theme::Dark => Palette {
@@ -73,12 +74,12 @@ pub fn palette(theme: Theme) -> Palette {
             lost: Rgb(0xff, 0x6b, 0x6b),
             warning: Rgb(0xff, 0xb3, 0x3b),
             files: [
-                Rgb(0x4d, 0xab, 0xf7),
                 Rgb(0x38, 0xd9, 0xa9),
                 Rgb(0xf7, 0x83, 0xac),
                 Rgb(0xa9, 0xe3, 0x4b),
                 Rgb(0xe0, 0xa4, 0x6a),
-                Rgb(0x97, 0x75, 0xfa),
+                Rgb(0x3b, 0xc9, 0xdb),
+                Rgb(0xff, 0xd4, 0x3b),
             ],
         },
     }
@@ -102,6 +103,12 @@ mod tests {
                 p.speculative,
                 p.am,
             ];
+            for file in p.files {
+                assert!(
+                    !marks.contains(&file),
+                    "{theme:?}: a file shares a mark's colour"
+                );
+            }
             for (i, a) in marks.iter().enumerate() {
                 assert_ne!(
                     *a, p.background,

@@ -16,8 +16,8 @@
 //! its time was sliced.
 //!
 //! The cluster sits behind `Rc<RefCell<_>>`, like the world: it is large, and the reducer
-//! is the only thing that ever changes it. `revision` counts those changes so the canvases
-//! know when to redraw.
+//! is the only thing that ever changes it. `revision` counts those changes so the view
+//! re-renders when the cluster moves (its canvases redraw only when what they show did).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -43,7 +43,8 @@ pub const FRAME_BUDGET_MS: f64 = 12.0;
 /// The factor `Slow node` applies.
 pub const SLOWDOWN: f64 = 4.0;
 
-/// Read capacity the EMR DynamoDB connector assumes for an on-demand table.
+/// Read capacity the EMR DynamoDB connector assumes for an on-demand table
+/// (`DEFAULT_CAPACITY_FOR_ON_DEMAND` in the connector).
 pub const ON_DEMAND_READ_UNITS: f64 = 40_000.0;
 
 /// What the view does.
@@ -888,6 +889,41 @@ mod tests {
             "HDFS keeps two replicas: {:?}",
             state.emr.notice
         );
+    }
+
+    #[wasm_bindgen_test]
+    fn resizing_adds_nodes_that_join_later_and_slowing_toggles() {
+        let state = emr(fresh(), EmrAction::CreateCluster);
+        let state = emr(state, EmrAction::Edit(Field::ResizeCore, "5".into()));
+        let state = emr(state, EmrAction::Edit(Field::ResizeTask, "1".into()));
+        let mut state = emr(state, EmrAction::Resize);
+        assert_eq!(
+            state.emr.notice,
+            Some(Notice::Done(
+                "Resizing: adding 1 core node(s), up in 60 s; decommissioning 1 task node(s)."
+                    .into()
+            ))
+        );
+        let core_5 = |state: &Playground| {
+            let sim = state.emr.sim.as_ref().unwrap().0.borrow();
+            let id = sim.cluster.node_named("core-5").unwrap();
+            sim.cluster.node(id).unwrap().state
+        };
+        assert_eq!(core_5(&state), NodeState::Provisioning);
+        for _ in 0..610 {
+            state = state.reduce(Action::Step);
+        }
+        assert_eq!(core_5(&state), NodeState::Running, "up a minute later");
+        let state = emr(state, EmrAction::Edit(Field::Node, "core-5".into()));
+        let state = emr(state, EmrAction::SlowNode);
+        let slowed = |state: &Playground| {
+            let sim = state.emr.sim.as_ref().unwrap().0.borrow();
+            let id = sim.cluster.node_named("core-5").unwrap();
+            sim.cluster.node(id).unwrap().fault_slowdown
+        };
+        assert_eq!(slowed(&state), SLOWDOWN);
+        let state = emr(state, EmrAction::SlowNode);
+        assert_eq!(slowed(&state), 1.0, "pressed again, it heals");
     }
 
     #[wasm_bindgen_test]

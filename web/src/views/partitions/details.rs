@@ -44,6 +44,7 @@ fn partition_facts(partition: &PartitionSnapshot) -> Html {
             {fact("Items", format!("{} ({})", int(partition.item_count), bytes(partition.size_bytes)))}
             {fact("Reads last second", format!("{} RCU", units(partition.read.consumed_last_second)))}
             {fact("Writes last second", format!("{} WCU", units(partition.write.consumed_last_second)))}
+            {fact("Requests served", format!("{} reads, {} writes", int(partition.read.served), int(partition.write.served)))}
             {fact("Leader", partition.leader.map(|s| format!("r{s} (term {})", partition.term))
                 .unwrap_or_else(|| format!("none: electing (term {})", partition.term)))}
             {fact("Log", format!("committed up to {}, {} records kept", int(partition.committed_lsn), int(partition.log_records as u64)))}

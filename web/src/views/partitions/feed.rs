@@ -2,9 +2,12 @@
 //! replaced and rebuilt, faults injected and healed.
 //!
 //! Requests and log applications are left out — they happen thousands of times a second
-//! under load and have the gauges and the Consistency view. The feed reads only the most
-//! recent stretch of the world's event ring, so it costs the same on every frame however
-//! long the simulation has run.
+//! under load and have the gauges and the Consistency view. The feed keeps what it found
+//! and reads only the events since it last looked (at most the most recent stretch of the
+//! world's event ring), so it costs the same on every refresh however long the simulation
+//! has run, and an election stays listed however much traffic follows it.
+
+use std::collections::VecDeque;
 
 use dynaplay_world::World;
 use dynaplay_world::dynamo::physical::events::{Event, EventKind};
@@ -13,7 +16,7 @@ use yew::prelude::*;
 use super::format::at;
 use super::gauges::reason_word;
 
-/// Events looked at per render.
+/// Events looked at when the feed starts on a table.
 const WINDOW: u64 = 5_000;
 /// Entries shown.
 const SHOWN: usize = 12;
@@ -117,27 +120,56 @@ pub fn describe(event: &Event, table: &str) -> Option<(String, &'static str)> {
     })
 }
 
-/// The newest model events about `table` (and every fault), newest first.
-pub fn recent(world: &World, table: &str) -> Vec<FeedEntry> {
-    let last = world.dynamo_service().events().last_seq();
-    let mut entries: Vec<FeedEntry> = world
-        .events_since(last.saturating_sub(WINDOW))
-        .filter_map(|event| {
-            let (text, tone) = describe(event, table)?;
-            Some(FeedEntry {
-                seq: event.seq,
-                at: at(event.at),
-                text,
-                tone,
-            })
-        })
-        .collect();
-    entries.reverse();
-    entries.truncate(SHOWN);
-    entries
+/// The model events found so far for one table, and how far the feed has read.
+#[derive(Debug, Default)]
+pub struct FeedCache {
+    table: String,
+    /// The last event sequence number read.
+    read: u64,
+    /// Oldest first.
+    entries: VecDeque<FeedEntry>,
 }
 
-pub fn feed(entries: &[FeedEntry]) -> Html {
+impl FeedCache {
+    /// Reads the events since the last look (starting afresh for another table) and
+    /// returns the newest entries, newest first.
+    pub fn recent(&mut self, world: &World, table: &str) -> Vec<FeedEntry> {
+        let last = world.dynamo_service().events().last_seq();
+        if self.table != table || self.read > last {
+            *self = FeedCache {
+                table: table.to_string(),
+                read: last.saturating_sub(WINDOW),
+                entries: VecDeque::new(),
+            };
+        }
+        for event in world.events_since(self.read) {
+            if let Some((text, tone)) = describe(event, table) {
+                self.entries.push_back(FeedEntry {
+                    seq: event.seq,
+                    at: at(event.at),
+                    text,
+                    tone,
+                });
+                if self.entries.len() > SHOWN {
+                    self.entries.pop_front();
+                }
+            }
+        }
+        self.read = last;
+        self.entries.iter().rev().cloned().collect()
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FeedProps {
+    /// Newest first.
+    pub entries: Vec<FeedEntry>,
+}
+
+/// A component of its own: it re-renders only when an entry arrives.
+#[function_component(FeedPanel)]
+pub fn feed(props: &FeedProps) -> Html {
+    let entries = &props.entries;
     html! {
         <section class="panel feed-panel" aria-labelledby="feed-title">
             <h2 id="feed-title">{"What the model did"}</h2>
@@ -169,6 +201,51 @@ mod tests {
             at: SimTime::ZERO,
             kind,
         }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_feed_keeps_what_it_found_and_reads_only_new_events() {
+        use dynaplay_sim::FaultKind;
+        let world = std::cell::RefCell::new(World::new(2));
+        super::super::demo::create(&world).unwrap();
+        let mut cache = FeedCache::default();
+        let first = cache.recent(&world.borrow(), "Demo");
+        assert_eq!(first.len(), 1, "{first:?}");
+        assert_eq!(first[0].text, "Demo laid out on 4 partitions");
+        world
+            .borrow_mut()
+            .inject_fault("leader:Demo/p1", FaultKind::Crash)
+            .unwrap();
+        let found = cache.recent(&world.borrow(), "Demo");
+        assert!(
+            found[0]
+                .text
+                .starts_with("fault injected: crash on leader:Demo/p1"),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|e| e.text.starts_with("p1 lost its leader")),
+            "{found:?}"
+        );
+        // Far more events than the window later, the fault is still listed.
+        for n in 0..6_000 {
+            let key =
+                serde_json::json!({"TableName": "Demo", "Key": {"pk": {"S": format!("key-{n}")}}});
+            crate::requests::execute(&world, "GetItem", &key).unwrap();
+        }
+        let later = cache.recent(&world.borrow(), "Demo");
+        assert!(
+            later.iter().any(|e| e.text.starts_with("fault injected")),
+            "{later:?}"
+        );
+        assert!(
+            FeedCache::default()
+                .recent(&world.borrow(), "Demo")
+                .iter()
+                .all(|e| !e.text.starts_with("fault"))
+        );
     }
 
     #[wasm_bindgen_test]

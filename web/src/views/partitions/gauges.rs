@@ -61,12 +61,17 @@ fn throughput(label: &str, lane: &LaneSnapshot, unit: &str, testid: String) -> H
     gauge(label, consumed, limit, text, testid, tone(consumed, limit))
 }
 
+/// The burst saved, in seconds of the partition's share (up to 300): the unit DynamoDB
+/// documents it in, and one that changes at most once a simulated second.
 fn burst(label: &str, lane: &LaneSnapshot, testid: String) -> Html {
-    let (Some(balance), Some(capacity)) = (lane.burst_balance, lane.burst_capacity) else {
+    let (Some(balance), Some(capacity), Some(share)) =
+        (lane.burst_balance, lane.burst_capacity, lane.share)
+    else {
         return Html::default();
     };
     let tone = if balance < 0.0 { "over" } else { "burst" };
-    let text = format!("{} / {}", units(balance), units(capacity));
+    let seconds = |units: f64| if share > 0.0 { units / share } else { 0.0 };
+    let text = format!("{:.0} s of {:.0} s", seconds(balance), seconds(capacity));
     gauge(label, balance, capacity, text, testid, tone)
 }
 
@@ -115,7 +120,6 @@ fn card(partition: &PartitionSnapshot, selected: bool, on_select: &Callback<u32>
                 <span class={classes!(if throttled > 0 { "throttled" } else { "" })} data-testid={format!("throttled-{id}")}>
                     {format!("Throttled: {} reads, {} writes", int(partition.read.throttled), int(partition.write.throttled))}
                 </span>
-                {format!(" · served {} reads, {} writes", int(partition.read.served), int(partition.write.served))}
                 if borrowed > 0.0 {
                     {format!(" · {} units lent by adaptive capacity", units(borrowed))}
                 }

@@ -42,7 +42,7 @@ use crate::app::PlaygroundHandle;
 use crate::state::{Action, Playground};
 use crate::theme::Theme;
 use crate::views::fields::select_field;
-use feed::FeedEntry;
+use feed::{FeedCache, FeedEntry, FeedPanel};
 use format::int;
 use keyspace::{Band, KeySpace, Marks, MarksRef, SplitMark};
 use replicas::FaultView;
@@ -53,7 +53,7 @@ use traffic::TrafficForm;
 /// arriving under generated writes).
 const MARK_REFRESH_RENDERS: u32 = 4;
 /// Real milliseconds between fresh readings while simulated time runs.
-pub const REFRESH_MS: f64 = 100.0;
+pub const REFRESH_MS: f64 = 200.0;
 
 /// What one render reads from the world.
 pub struct Reading {
@@ -66,7 +66,7 @@ pub struct Reading {
     now: SimTime,
 }
 
-fn read(world: &World, chosen: &PartitionsState) -> Reading {
+fn read(world: &World, chosen: &PartitionsState, feed: &mut FeedCache) -> Reading {
     let tables: Vec<String> = world.dynamo().table_names().map(str::to_string).collect();
     let name = chosen.table_among(&tables).map(str::to_string);
     let table = name
@@ -87,7 +87,7 @@ fn read(world: &World, chosen: &PartitionsState) -> Reading {
         traffic: world.traffic().map(|(spec, stats)| (spec.clone(), stats)),
         feed: name
             .as_deref()
-            .map(|n| feed::recent(world, n))
+            .map(|n| feed.recent(world, n))
             .unwrap_or_default(),
         now: world.now(),
         tables,
@@ -112,34 +112,38 @@ impl<T> PartialEq for Shared<T> {
 }
 
 /// The last reading and when (real time) and for what it was taken.
+#[derive(Default)]
 struct Taken {
     at_ms: f64,
     /// The view's state and the data revision it was read for.
-    key: (Rc<PartitionsState>, u64),
-    reading: Shared<Reading>,
+    key: Option<(Rc<PartitionsState>, u64)>,
+    reading: Option<Shared<Reading>>,
+    feed: FeedCache,
 }
 
 /// The reading to show: the last one while time runs, nothing else changed and it is
 /// younger than [`REFRESH_MS`]; otherwise a fresh one.
-fn reading(taken: &RefCell<Option<Taken>>, state: &PlaygroundHandle) -> Option<Shared<Reading>> {
+fn reading(taken: &RefCell<Taken>, state: &PlaygroundHandle) -> Option<Shared<Reading>> {
     let now_ms = crate::browser::now_ms();
     let mut taken = taken.borrow_mut();
-    let reusable = taken.as_ref().filter(|t| {
-        state.playing
-            && Rc::ptr_eq(&t.key.0, &state.partitions)
-            && t.key.1 == state.data_revision
-            && (t.at_ms..t.at_ms + REFRESH_MS).contains(&now_ms)
+    let same = taken.key.as_ref().is_some_and(|(chosen, data)| {
+        Rc::ptr_eq(chosen, &state.partitions) && *data == state.data_revision
     });
-    if let Some(t) = reusable {
-        return Some(t.reading.clone());
+    let young = (taken.at_ms..taken.at_ms + REFRESH_MS).contains(&now_ms);
+    if let Some(reading) = taken
+        .reading
+        .as_ref()
+        .filter(|_| state.playing && same && young)
+    {
+        return Some(reading.clone());
     }
     let world = state.world.try_borrow().ok()?;
-    let fresh = Shared(Rc::new(read(&world, &state.partitions)));
-    *taken = Some(Taken {
-        at_ms: now_ms,
-        key: (state.partitions.clone(), state.data_revision),
-        reading: fresh.clone(),
-    });
+    let t0 = crate::browser::now_ms();
+    let fresh = Shared(Rc::new(read(&world, &state.partitions, &mut taken.feed)));
+    probe("read", crate::browser::now_ms() - t0);
+    taken.at_ms = now_ms;
+    taken.key = Some((state.partitions.clone(), state.data_revision));
+    taken.reading = Some(fresh.clone());
     Some(fresh)
 }
 
@@ -238,7 +242,7 @@ pub struct PartitionsViewProps {
 pub fn partitions_view(props: &PartitionsViewProps) -> Html {
     let state = &props.state;
     let dispatcher = state.dispatcher();
-    let taken = use_mut_ref(|| None::<Taken>);
+    let taken = use_mut_ref(Taken::default);
     let Some(reading) = reading(&taken, state) else {
         return Html::default();
     };
@@ -320,19 +324,35 @@ struct TableBodyProps {
 #[function_component(TableBody)]
 fn table_body(props: &TableBodyProps) -> Html {
     let cache = use_mut_ref(MarkCache::default);
+    let t0 = crate::browser::now_ms();
+    let out = table_body_inner(props, &cache);
+    probe("body", crate::browser::now_ms() - t0);
+    out
+}
+
+fn probe(name: &str, ms: f64) {
+    let g = js_sys::global();
+    let key = wasm_bindgen::JsValue::from_str("__probe");
+    let arr = js_sys::Reflect::get(&g, &key)
+        .ok()
+        .filter(|v| v.is_object())
+        .unwrap_or_else(|| {
+            let a = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&g, &key, &a);
+            a.into()
+        });
+    wasm_bindgen::JsCast::unchecked_into::<js_sys::Array>(arr)
+        .push(&format!("{name} {ms:.2}").into());
+}
+
+fn table_body_inner(props: &TableBodyProps, cache: &RefCell<MarkCache>) -> Html {
     let reading = &props.reading.0;
     let Some(table) = &reading.table else {
         return Html::default();
     };
     let dispatcher = &props.dispatcher;
-    let marks = marks_for(&cache, &props.world.0, table, props.data_revision);
+    let marks = marks_for(cache, &props.world.0, table, props.data_revision);
     let selected = props.chosen.selected.as_ref();
-    let on_pick = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |picked: Option<Selected>| {
-            dispatcher.dispatch(Action::Partitions(PartitionsAction::Select(picked)))
-        })
-    };
     let on_partition = {
         let dispatcher = dispatcher.clone();
         Callback::from(move |id: u32| {
@@ -341,12 +361,6 @@ fn table_body(props: &TableBodyProps) -> Html {
             ))))
         })
     };
-    let label = format!(
-        "Key space of {}: {} items on {} partitions",
-        table.name,
-        int(table.item_count),
-        table.partitions.len()
-    );
     let selected_partition = match selected {
         Some(Selected::Partition(id)) => Some(*id),
         _ => None,
@@ -354,16 +368,17 @@ fn table_body(props: &TableBodyProps) -> Html {
     html! {
         <>
             <section class="panel keyspace-panel" aria-labelledby="keyspace-title">
-                <div class="panel-head">
-                    <h2 id="keyspace-title">{format!("Key space of {}", table.name)}</h2>
-                    <span class="hint" data-testid="keyspace-summary" data-items={table.item_count.to_string()}
-                        data-partitions={table.partitions.len().to_string()}>
-                        {format!("{} items on {} partitions · {}", int(table.item_count), table.partitions.len(),
-                            if table.billing == "PAY_PER_REQUEST" { "on-demand" } else { "provisioned" })}
-                    </span>
-                </div>
-                <KeySpace bands={bands(table, reading.now)} {marks} selected={selected.cloned()}
-                    dark={props.dark} {on_pick} {label} />
+                <KeySpaceFigure
+                    table={table.name.clone()}
+                    items={table.item_count}
+                    partitions={table.partitions.len()}
+                    on_demand={table.billing == "PAY_PER_REQUEST"}
+                    bands={bands(table, reading.now)}
+                    {marks}
+                    selected={selected.cloned()}
+                    dark={props.dark}
+                    dispatcher={dispatcher.clone()}
+                />
                 {details::details(table, selected, dispatcher)}
             </section>
             <div class="partitions-layout">
@@ -372,8 +387,53 @@ fn table_body(props: &TableBodyProps) -> Html {
             </div>
             <div class="partitions-layout">
                 <TrafficForm dispatcher={dispatcher.clone()} table={table.name.clone()} running={reading.traffic.clone()} />
-                {feed::feed(&reading.feed)}
+                <FeedPanel entries={reading.feed.clone()} />
             </div>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KeySpaceFigureProps {
+    table: String,
+    items: u64,
+    partitions: usize,
+    on_demand: bool,
+    bands: Vec<Band>,
+    marks: MarksRef,
+    selected: Option<Selected>,
+    dark: bool,
+    dispatcher: UseReducerDispatcher<Playground>,
+}
+
+/// The key-space panel's heading and canvas: re-rendered only when what they show
+/// changed (items, partitions, heat, a split's progress, the selection, the theme).
+#[function_component(KeySpaceFigure)]
+fn key_space_figure(props: &KeySpaceFigureProps) -> Html {
+    let on_pick = {
+        let dispatcher = props.dispatcher.clone();
+        Callback::from(move |picked: Option<Selected>| {
+            dispatcher.dispatch(Action::Partitions(PartitionsAction::Select(picked)))
+        })
+    };
+    let label = format!(
+        "Key space of {}: {} items on {} partitions",
+        props.table,
+        int(props.items),
+        props.partitions
+    );
+    html! {
+        <>
+            <div class="panel-head">
+                <h2 id="keyspace-title">{format!("Key space of {}", props.table)}</h2>
+                <span class="hint" data-testid="keyspace-summary" data-items={props.items.to_string()}
+                    data-partitions={props.partitions.to_string()}>
+                    {format!("{} items on {} partitions · {}", int(props.items), props.partitions,
+                        if props.on_demand { "on-demand" } else { "provisioned" })}
+                </span>
+            </div>
+            <KeySpace bands={props.bands.clone()} marks={props.marks.clone()} selected={props.selected.clone()}
+                dark={props.dark} {on_pick} {label} />
         </>
     }
 }
