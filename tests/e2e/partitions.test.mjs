@@ -171,6 +171,7 @@ test('crashing a leader shows the lease running out and an election', async () =
   assert.equal(await page.getByTestId(`replica-${id}-${oldLeader}`).getAttribute('data-health'), 'down');
   assert.match(await page.getByTestId('model-events').textContent(), new RegExp(`p${id} lost its leader r${oldLeader}`));
   assert.match(await page.getByTestId('active-faults').textContent(), new RegExp(`crash.*leader:Demo/p${id}`));
+  await page.getByTestId('replica-grid').screenshot({ path: join(await ensureOutputDir(), 'partitions-election.png') });
 
   // Step time until the others have waited out the lease and elected a new leader.
   for (let i = 0; i < 60 && (await row.getAttribute('data-leader')) === ''; i++) {

@@ -11,7 +11,8 @@
 //! stale ([`plot`]).
 //!
 //! The timeline follows the world's event ring: the view asks the reducer to sync on
-//! every revision, and the reducer reads only the events since the last sync.
+//! every revision (a few times a second while time runs), and the reducer reads only the
+//! events since the last sync.
 
 pub mod experiment;
 mod plot;
@@ -29,6 +30,9 @@ use crate::views::partitions::format::{at, int, millis, percent};
 use crate::views::partitions::state::{Notice, PartitionsAction};
 use experiment::{ExperimentSpec, MAX_DELAY_MS, MAX_TRIALS, SWEEP_MS};
 use state::{ClientOp, ConsistencyAction, ConsistencyState, OpKind, STRONG_READER, WRITER};
+
+/// Real milliseconds between syncs with the world's events while simulated time runs.
+pub const SYNC_MS: f64 = 200.0;
 
 fn send(
     dispatcher: &UseReducerDispatcher<Playground>,
@@ -329,11 +333,20 @@ pub struct ConsistencyViewProps {
 #[function_component(ConsistencyView)]
 pub fn consistency_view(props: &ConsistencyViewProps) -> Html {
     let state = &props.state;
-    // Follow the world's events: one sync per revision (a no-op when nothing happened).
+    // Follow the world's events: a sync per revision (a no-op when nothing happened) —
+    // while time runs, at most every SYNC_MS of real time, so a timeline under thousands
+    // of generated requests a second is redrawn a few times a second, not on every frame.
+    let last_sync = use_mut_ref(|| f64::NEG_INFINITY);
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(state.revision, move |_| {
-            dispatcher.dispatch(Action::Consistency(ConsistencyAction::Sync));
+        let playing = state.playing;
+        use_effect_with((state.revision, playing), move |_| {
+            let now = crate::browser::now_ms();
+            let last = *last_sync.borrow();
+            if !playing || !(last..last + SYNC_MS).contains(&now) {
+                *last_sync.borrow_mut() = now;
+                dispatcher.dispatch(Action::Consistency(ConsistencyAction::Sync));
+            }
         });
     }
     let (tables, realism) = match state.world.try_borrow() {

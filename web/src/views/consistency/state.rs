@@ -33,6 +33,9 @@ pub const LANE_CAPACITY: usize = 60;
 pub const MAX_CLIENTS: usize = 8;
 /// Stale reads kept in the list.
 pub const STALE_KEPT: usize = 40;
+/// Writes kept, whatever their lane, so that a stale read can still name the write it
+/// missed after the write's lane has moved on.
+pub const WRITES_KEPT: usize = 400;
 /// Values remembered for the demo clients' requests.
 const VALUES_KEPT: usize = 400;
 
@@ -154,6 +157,8 @@ pub struct ConsistencyState {
     pub lanes: Vec<Lane>,
     /// Stale reads, newest last.
     pub stale: VecDeque<Rc<TimelineOp>>,
+    /// Writes, newest last.
+    pub writes: VecDeque<Rc<TimelineOp>>,
     /// The last event sequence number read.
     pub seen: u64,
     /// Events were dropped from the ring before this view read them.
@@ -178,6 +183,7 @@ impl Default for ConsistencyState {
         ConsistencyState {
             lanes: Vec::new(),
             stale: VecDeque::new(),
+            writes: VecDeque::new(),
             seen: 0,
             gap: false,
             hide_traffic: false,
@@ -230,6 +236,7 @@ impl ConsistencyState {
             ConsistencyAction::ClearTimeline => {
                 self.lanes.clear();
                 self.stale.clear();
+                self.writes.clear();
                 self.selected = None;
                 self.gap = false;
                 Touched::NOTHING
@@ -301,6 +308,12 @@ impl ConsistencyState {
 
     fn push(&mut self, op: TimelineOp) {
         let op = Rc::new(op);
+        if op.kind == OpKind::Write {
+            self.writes.push_back(op.clone());
+            if self.writes.len() > WRITES_KEPT {
+                self.writes.pop_front();
+            }
+        }
         if op.stale {
             self.stale.push_back(op.clone());
             if self.stale.len() > STALE_KEPT {
@@ -332,6 +345,7 @@ impl ConsistencyState {
             .iter()
             .flat_map(|lane| lane.ops.iter())
             .chain(self.stale.iter())
+            .chain(self.writes.iter())
             .find(|op| op.request == request)
     }
 
@@ -342,12 +356,10 @@ impl ConsistencyState {
         let mut missed = read.missed.clone();
         for first in &read.missed {
             let later = self
-                .lanes
+                .writes
                 .iter()
-                .flat_map(|lane| lane.ops.iter())
                 .filter(|op| {
-                    op.kind == OpKind::Write
-                        && op.table == read.table
+                    op.table == read.table
                         && op.key.as_deref() == Some(first.key.as_str())
                         && op.request < read.request
                         && op.lsn.is_some_and(|lsn| lsn > first.lsn)

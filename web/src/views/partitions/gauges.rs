@@ -70,9 +70,27 @@ fn burst(label: &str, lane: &LaneSnapshot, testid: String) -> Html {
         return Html::default();
     };
     let tone = if balance < 0.0 { "over" } else { "burst" };
-    let seconds = |units: f64| if share > 0.0 { units / share } else { 0.0 };
-    let text = format!("{:.0} s of {:.0} s", seconds(balance), seconds(capacity));
-    gauge(label, balance, capacity, text, testid, tone)
+    gauge(
+        label,
+        balance,
+        capacity,
+        burst_words(balance, capacity, share),
+        testid,
+        tone,
+    )
+}
+
+/// `balance` of `capacity` units as whole seconds of `share`: `95 s of 300 s`.
+fn burst_words(balance: f64, capacity: f64, share: f64) -> String {
+    // Adding zero turns a rounded -0 into 0, so a bucket just in debt reads "0 s".
+    let seconds = |units: f64| {
+        if share > 0.0 {
+            (units / share).round() + 0.0
+        } else {
+            0.0
+        }
+    };
+    format!("{:.0} s of {:.0} s", seconds(balance), seconds(capacity))
 }
 
 fn card(partition: &PartitionSnapshot, selected: bool, on_select: &Callback<u32>) -> Html {
@@ -196,5 +214,8 @@ mod tests {
         assert_eq!(tone(100.0, 250.0), "calm");
         assert_eq!(tone(200.0, 250.0), "hot");
         assert_eq!(tone(300.0, 250.0), "over");
+        assert_eq!(burst_words(1_670.0, 75_000.0, 250.0), "7 s of 300 s");
+        assert_eq!(burst_words(-0.5, 75_000.0, 250.0), "0 s of 300 s");
+        assert_eq!(burst_words(-1_700.0, 240_000.0, 800.0), "-2 s of 300 s");
     }
 }

@@ -14,8 +14,10 @@
 //! The world is read on each revision — a snapshot of one table is small — but while time
 //! runs the panels take a fresh reading at most every [`REFRESH_MS`] of real time: numbers
 //! that change sixty times a second cannot be read anyway, and each change costs the
-//! browser a layout and a paint. When the learner acts, or time stops, the reading is
-//! fresh at once. The item marks are fetched again only when the items or the partition
+//! browser a layout and a paint. The two halves of the view — the key space and gauges,
+//! then the replicas, traffic and feed — take theirs in turn, half a period apart, so the
+//! browser's work is spread over frames instead of piling into one. When the learner
+//! acts, or time stops, every reading is fresh at once. The item marks are fetched again only when the items or the partition
 //! boundaries change, and drawn on an off-screen layer, so a table of 10,000 items costs
 //! one image copy per redraw, and the canvas is redrawn only when what it shows changed.
 
@@ -111,40 +113,60 @@ impl<T> PartialEq for Shared<T> {
     }
 }
 
-/// The last reading and when (real time) and for what it was taken.
+/// The readings on screen: the front half's (key space, gauges) and the back half's
+/// (replicas, traffic, feed).
+#[derive(Clone, PartialEq)]
+pub struct Readings {
+    pub front: Shared<Reading>,
+    pub back: Shared<Reading>,
+}
+
+/// The last readings, when (real time) the last was taken, and what they were taken for.
 #[derive(Default)]
 struct Taken {
     at_ms: f64,
-    /// The view's state and the data revision it was read for.
+    /// The view's state and the data revision they were read for.
     key: Option<(Rc<PartitionsState>, u64)>,
-    reading: Option<Shared<Reading>>,
+    readings: Option<Readings>,
+    /// Whether the back half takes the next reading while time runs.
+    back_next: bool,
     feed: FeedCache,
 }
 
-/// The reading to show: the last one while time runs, nothing else changed and it is
-/// younger than [`REFRESH_MS`]; otherwise a fresh one.
-fn reading(taken: &RefCell<Taken>, state: &PlaygroundHandle) -> Option<Shared<Reading>> {
+/// The readings to show. While time runs and nothing else changed, one half takes a
+/// fresh reading every half [`REFRESH_MS`], in turn; otherwise both are fresh.
+fn readings(taken: &RefCell<Taken>, state: &PlaygroundHandle) -> Option<Readings> {
     let now_ms = crate::browser::now_ms();
     let mut taken = taken.borrow_mut();
     let same = taken.key.as_ref().is_some_and(|(chosen, data)| {
         Rc::ptr_eq(chosen, &state.partitions) && *data == state.data_revision
     });
-    let young = (taken.at_ms..taken.at_ms + REFRESH_MS).contains(&now_ms);
-    if let Some(reading) = taken
-        .reading
-        .as_ref()
-        .filter(|_| state.playing && same && young)
-    {
-        return Some(reading.clone());
+    let young = (taken.at_ms..taken.at_ms + REFRESH_MS / 2.0).contains(&now_ms);
+    let running = state.playing && same;
+    if let Some(readings) = taken.readings.as_ref().filter(|_| running && young) {
+        return Some(readings.clone());
     }
     let world = state.world.try_borrow().ok()?;
-    let t0 = crate::browser::now_ms();
     let fresh = Shared(Rc::new(read(&world, &state.partitions, &mut taken.feed)));
-    probe("read", crate::browser::now_ms() - t0);
+    let readings = match taken.readings.clone().filter(|_| running) {
+        Some(last) if taken.back_next => Readings {
+            front: last.front,
+            back: fresh,
+        },
+        Some(last) => Readings {
+            front: fresh,
+            back: last.back,
+        },
+        None => Readings {
+            front: fresh.clone(),
+            back: fresh,
+        },
+    };
+    taken.back_next = !taken.back_next;
     taken.at_ms = now_ms;
     taken.key = Some((state.partitions.clone(), state.data_revision));
-    taken.reading = Some(fresh.clone());
-    Some(fresh)
+    taken.readings = Some(readings.clone());
+    Some(readings)
 }
 
 /// The partitions as the canvas draws them.
@@ -243,7 +265,7 @@ pub fn partitions_view(props: &PartitionsViewProps) -> Html {
     let state = &props.state;
     let dispatcher = state.dispatcher();
     let taken = use_mut_ref(Taken::default);
-    let Some(reading) = reading(&taken, state) else {
+    let Some(readings) = readings(&taken, state) else {
         return Html::default();
     };
     let chosen = &state.partitions;
@@ -259,6 +281,7 @@ pub fn partitions_view(props: &PartitionsViewProps) -> Html {
             dispatcher.dispatch(Action::Partitions(PartitionsAction::SelectTable(name)))
         })
     };
+    let reading = &readings.front;
     let options: Vec<(String, String)> = reading
         .0
         .tables
@@ -292,7 +315,7 @@ pub fn partitions_view(props: &PartitionsViewProps) -> Html {
             {notice_view(chosen.notice.as_ref(), &dispatcher)}
             if reading.0.table.is_some() {
                 <TableBody
-                    reading={reading.clone()}
+                    readings={readings.clone()}
                     world={Shared(state.world.clone())}
                     chosen={chosen.clone()}
                     data_revision={state.data_revision}
@@ -311,7 +334,7 @@ pub fn partitions_view(props: &PartitionsViewProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct TableBodyProps {
-    reading: Shared<Reading>,
+    readings: Readings,
     world: Shared<RefCell<World>>,
     chosen: Rc<PartitionsState>,
     data_revision: u64,
@@ -324,34 +347,13 @@ struct TableBodyProps {
 #[function_component(TableBody)]
 fn table_body(props: &TableBodyProps) -> Html {
     let cache = use_mut_ref(MarkCache::default);
-    let t0 = crate::browser::now_ms();
-    let out = table_body_inner(props, &cache);
-    probe("body", crate::browser::now_ms() - t0);
-    out
-}
-
-fn probe(name: &str, ms: f64) {
-    let g = js_sys::global();
-    let key = wasm_bindgen::JsValue::from_str("__probe");
-    let arr = js_sys::Reflect::get(&g, &key)
-        .ok()
-        .filter(|v| v.is_object())
-        .unwrap_or_else(|| {
-            let a = js_sys::Array::new();
-            let _ = js_sys::Reflect::set(&g, &key, &a);
-            a.into()
-        });
-    wasm_bindgen::JsCast::unchecked_into::<js_sys::Array>(arr)
-        .push(&format!("{name} {ms:.2}").into());
-}
-
-fn table_body_inner(props: &TableBodyProps, cache: &RefCell<MarkCache>) -> Html {
-    let reading = &props.reading.0;
+    let reading = &props.readings.front.0;
+    let back = &props.readings.back.0;
     let Some(table) = &reading.table else {
         return Html::default();
     };
     let dispatcher = &props.dispatcher;
-    let marks = marks_for(cache, &props.world.0, table, props.data_revision);
+    let marks = marks_for(&cache, &props.world.0, table, props.data_revision);
     let selected = props.chosen.selected.as_ref();
     let on_partition = {
         let dispatcher = dispatcher.clone();
@@ -383,11 +385,11 @@ fn table_body_inner(props: &TableBodyProps, cache: &RefCell<MarkCache>) -> Html 
             </section>
             <div class="partitions-layout">
                 {gauges::partition_gauges(table, selected_partition, &on_partition)}
-                {replicas::replicas_panel(table, &reading.faults, selected, dispatcher)}
+                {replicas::replicas_panel(back.table.as_ref().unwrap_or(table), &back.faults, selected, dispatcher)}
             </div>
             <div class="partitions-layout">
-                <TrafficForm dispatcher={dispatcher.clone()} table={table.name.clone()} running={reading.traffic.clone()} />
-                <FeedPanel entries={reading.feed.clone()} />
+                <TrafficForm dispatcher={dispatcher.clone()} table={table.name.clone()} running={back.traffic.clone()} />
+                <FeedPanel entries={back.feed.clone()} />
             </div>
         </>
     }
