@@ -12,11 +12,12 @@
 //!
 //! The ring is written far more often than it is read: generated traffic records an event
 //! per request and per log apply, tens of thousands a second, and the views look at the
-//! newest few. So the model records most events in a compact form ([`RequestRecord`],
-//! applies) whose text is static or shared with the model — interned client and operation
-//! names, the table's name — and which holds one partition or replica inline: recording
-//! one allocates nothing and dropping one unread frees nothing. An event is built in its
-//! public shape ([`Event`]) the first time it is read, and kept for later reads.
+//! newest few. So the model records most events in a compact form (`RequestRecord`, log and
+//! index applies) whose text is static or shared with the model — interned client and
+//! operation names, the table's name — and which holds one partition, replica or write
+//! inline: recording a read or an apply allocates nothing (a write, its key's text), and
+//! dropping one unread frees next to nothing. An event is built in its public shape
+//! ([`Event`]) the first time it is read, and kept for later reads.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, OnceLock};
@@ -268,6 +269,20 @@ impl<T> Few<T> {
 
     pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
         self.as_slice().iter()
+    }
+}
+
+impl<T> IntoIterator for Few<T> {
+    type Item = T;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<T>, std::vec::IntoIter<T>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        let (first, rest) = match self {
+            Few::Empty => (None, Vec::new()),
+            Few::One(item) => (Some(item), Vec::new()),
+            Few::Many(items) => (None, items),
+        };
+        first.into_iter().chain(rest)
     }
 }
 
@@ -601,5 +616,113 @@ mod tests {
             json,
             r#"{"seq":3,"at":0,"type":"table_removed","table":"c"}"#
         );
+    }
+
+    #[test]
+    fn compact_records_read_back_as_the_events_they_stand_for() {
+        let mut log = EventLog::with_capacity(3);
+        let mut request = RequestRecord::new(7, log.intern("traffic"), log.intern("PutItem"));
+        request.table = Some(Arc::from("orders"));
+        request.partitions.push(2);
+        request.partitions.push(3);
+        request.consistency = Some(Consistency::Strong);
+        request.served_by.push(ServedRecord {
+            partition: 3,
+            replica: 1,
+            zone: Text::Static("us-east-1b"),
+            applied_lsn: 4,
+            leader: false,
+        });
+        request.acked.push(AckedRecord {
+            partition: 2,
+            lsn: 9,
+            key: "k".into(),
+            replicas: [Some(0), Some(2)],
+        });
+        request.rare().error = Some("ThrottlingException");
+        request.latency_us = 1_234;
+        request.consumed = 1.5;
+        log.push(SimTime::ZERO, EventKind::TableRemoved { table: "a".into() });
+        log.record(SimTime::from_millis(5), Record::Request(request));
+        log.record(
+            SimTime::from_millis(6),
+            Record::LogApplied {
+                table: Arc::from("orders"),
+                partition: 2,
+                replica: 1,
+                lsn: 9,
+            },
+        );
+        log.record(
+            SimTime::from_millis(7),
+            Record::IndexApplied {
+                table: Arc::from("orders"),
+                index: Arc::from("by_day"),
+                partition: 3,
+                lsn: 9,
+            },
+        );
+        let unread = log.clone();
+        let expected = vec![
+            Event {
+                seq: 2,
+                at: SimTime::from_millis(5),
+                kind: EventKind::Request(RequestEvent {
+                    request: 7,
+                    client: "traffic".into(),
+                    operation: "PutItem".into(),
+                    table: Some("orders".into()),
+                    partitions: vec![2, 3],
+                    consistency: Some(Consistency::Strong),
+                    served_by: vec![ServedBy {
+                        partition: 3,
+                        replica: 1,
+                        zone: "us-east-1b".into(),
+                        applied_lsn: 4,
+                        leader: false,
+                    }],
+                    stale: false,
+                    missed: Vec::new(),
+                    acked: vec![AckedWrite {
+                        partition: 2,
+                        lsn: 9,
+                        key: "k".into(),
+                        replicas: vec![0, 2],
+                    }],
+                    throttled: None,
+                    error: Some("ThrottlingException".into()),
+                    latency_us: 1_234,
+                    consumed: 1.5,
+                }),
+            },
+            Event {
+                seq: 3,
+                at: SimTime::from_millis(6),
+                kind: EventKind::LogApplied {
+                    table: "orders".into(),
+                    partition: 2,
+                    replica: 1,
+                    lsn: 9,
+                },
+            },
+            Event {
+                seq: 4,
+                at: SimTime::from_millis(7),
+                kind: EventKind::IndexApplied {
+                    table: "orders".into(),
+                    index: "by_day".into(),
+                    partition: 3,
+                    lsn: 9,
+                },
+            },
+        ];
+        assert_eq!(
+            log.iter().cloned().collect::<Vec<_>>(),
+            expected,
+            "oldest pushed out"
+        );
+        assert_eq!(log.since(3).map(|e| e.seq).collect::<Vec<_>>(), [4]);
+        assert_eq!(log, unread, "read or not, the same events");
+        assert_eq!(log.last_seq(), 4);
     }
 }

@@ -14,7 +14,7 @@
 //! decides from a request, before running it, which partitions it touches; admits or
 //! throttles it on those partitions' buckets; checks the replication group can serve it;
 //! runs it on the `Database`; charges the units the engine reports; and appends writes to
-//! the partitions' replication logs with their before- and after-images. Staleness is a
+//! the partitions' replication logs with their before-images. Staleness is a
 //! *view*: an eventually consistent read served by a follower that has not applied some
 //! writes runs against the items as they were at that follower's log position — the
 //! service puts the before-images back for the duration of the read and restores the

@@ -14,8 +14,8 @@
 //! 5. **Run** it on the `Database`, with `ReturnConsumedCapacity` forced to `INDEXES` so
 //!    the engine reports what to charge; restore the rewound items; strip what the client
 //!    did not ask for.
-//! 6. **Charge** the units to the partitions and **log** each write: a record with before-
-//!    and after-images, acknowledged by the leader and the fastest follower, applied by
+//! 6. **Charge** the units to the partitions and **log** each write: a record with its
+//!    before-image, acknowledged by the leader and the fastest follower, applied by
 //!    followers and indexes after sampled lags.
 //! 7. **Time** it: a sampled latency, slower for strong reads and writes, slower still on
 //!    slow replicas.
@@ -57,7 +57,7 @@ use crate::value::{Item, item_size};
 /// What became of one request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    /// The request's number, as in its [`RequestEvent`].
+    /// The request's number, as in its [`RequestEvent`](super::events::RequestEvent).
     pub request: u64,
     pub result: Result<Value, DynamoError>,
     /// How long the client waits for the answer: the sampled latency with
@@ -762,11 +762,6 @@ impl DynamoService {
         timing: &mut Timing,
     ) {
         let mut grown = Vec::new();
-        let writes = match writes {
-            Few::Empty => Vec::new(),
-            Few::One(write) => vec![write],
-            Few::Many(writes) => writes,
-        };
         for (t, p, key, hash, before) in writes {
             let (Some(plan), Some(part)) = (
                 plans.get(t),
