@@ -249,3 +249,65 @@ test('clusters are created, resized, re-timed, failed and deleted from the view'
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('scripts drive DAX through window.dynaplay.dax, and the view shows what they did', async () => {
+  const { context, page, problems } = await openDax();
+  const table = {
+    TableName: 'Scripted', BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+  };
+  const created = await page.evaluate(async (table) => {
+    await dynaplay.execute('CreateTable', table);
+    await dynaplay.execute('PutItem', { TableName: 'Scripted', Item: { pk: { S: 'a' }, v: { N: '1' } } });
+    return dynaplay.dax.control('CreateCluster', {
+      ClusterName: 'scripted', NodeType: 'dax.t3.small', ReplicationFactor: 2,
+      IamRoleArn: 'arn:aws:iam::123456789012:role/DAX',
+    });
+  }, table);
+  assert.equal(created.Cluster.Status, 'creating');
+  await page.locator('[data-testid=dax-cluster][data-cluster=scripted]').waitFor();
+  assert.equal(await page.getByTestId('node-scripted-a').getAttribute('data-status'), 'creating');
+
+  // Faults are DAX's own; the front door is DynamoDB's.
+  const faults = await page.evaluate(async () => {
+    const caught = async (p) => p.then(() => null, (e) => e.__type);
+    return [
+      await caught(dynaplay.dax.control('DescribeClusters', { ClusterNames: ['nope'] })),
+      await caught(dynaplay.dax.control('Nope', {})),
+      await caught(dynaplay.dax.execute('scripted', 'Nope', {})),
+      await caught(dynaplay.advance(-1)),
+    ];
+  });
+  assert.deepEqual(faults, [
+    'ClusterNotFoundFault',
+    'com.amazon.coral.service#UnknownOperationException',
+    'com.amazon.coral.service#UnknownOperationException',
+    'ValidationException',
+  ]);
+
+  // A minute and a bit of simulated time later the nodes are up.
+  const now = await page.evaluate(() => dynaplay.advance(61_000));
+  assert.equal(now, 61_000_000);
+  await page.waitForFunction(() => document.querySelector('[data-testid=node-scripted-a]')?.dataset.status === 'available');
+
+  const explained = await page.evaluate(async () => {
+    const get = { TableName: 'Scripted', Key: { pk: { S: 'a' } } };
+    const first = await dynaplay.dax.explain('scripted', 'GetItem', get);
+    await dynaplay.advance(1000);
+    const second = await dynaplay.dax.execute('scripted', 'GetItem', get);
+    const third = await dynaplay.dax.explain('scripted', 'GetItem', get);
+    return { first, second, third, snapshot: dynaplay.dax.snapshot() };
+  });
+  assert.equal(explained.first.dax.touches[0].touch, 'Miss');
+  assert.equal(explained.first.dax.dynamodb, true);
+  assert.deepEqual(explained.second.Item.v, { N: '1' });
+  assert.equal(explained.third.dax.touches[0].touch, 'Hit');
+  assert.equal(explained.third.dax.dynamodb, false);
+  const cluster = explained.snapshot.clusters.find((c) => c.name === 'scripted');
+  assert.ok(cluster, 'the snapshot lists the scripted cluster');
+  // The view counts what the script did.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=dax-hits]')?.textContent) >= 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
-export const dist = join(root, 'dist');
+// DYNAPLAY_DIST points the tests at another build (e.g. `trunk build --dist /tmp/site`).
+export const dist = process.env.DYNAPLAY_DIST ?? join(root, 'dist');
 export const outputDir = join(root, 'tests', 'output');
 
 const types = {

@@ -1,6 +1,6 @@
 """DAX through boto3 against `dynaplay serve --dax-port`: the DynamoDB SDK pointed at the
 second port gets DAX's semantics, pointed at the first gets DynamoDB itself, and both
-reach the same tables.
+reach the same tables. DAX's management API (boto3's `dax` client) is served on the first port.
 
 The query cache TTL is shortened to QUERY_TTL_MS (`--dax-query-ttl-ms`) so that the test
 can wait it out; the item cache keeps a TTL longer than the test.
@@ -8,7 +8,9 @@ can wait it out; the item cache keeps a TTL longer than the test.
 
 import time
 
+import boto3
 import pytest
+from botocore.config import Config
 
 from conftest import Endpoint, create_table
 
@@ -127,3 +129,65 @@ def test_dax_answers_errors_as_dynamodb_does(dax_endpoint):
         dax.get_item(TableName="no-such-table", Key={"pk": {"S": "a"}})
     err = exc.value.response["Error"]
     assert (err["Code"], err["Message"]) == ("ResourceNotFoundException", "Requested resource not found")
+
+
+def management_client(server):
+    """boto3's DAX management client (`AmazonDAXV3`, JSON 1.1) pointed at the endpoint."""
+    return boto3.client(
+        "dax",
+        endpoint_url=server.url,
+        region_name="us-east-1",
+        aws_access_key_id="fake",
+        aws_secret_access_key="fake",
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+    )
+
+
+def test_the_dax_management_api_answers_boto3s_dax_client(dax_endpoint):
+    dax = management_client(dax_endpoint)
+
+    # The cluster behind --dax-port is there, available, with its nodes.
+    served = dax.describe_clusters(ClusterNames=["dynaplay"])["Clusters"]
+    assert [c["ClusterName"] for c in served] == ["dynaplay"]
+    assert served[0]["Status"] == "available"
+    assert served[0]["TotalNodes"] == served[0]["ActiveNodes"] >= 1
+
+    # A new cluster launches: creating, with the node count asked for.
+    created = dax.create_cluster(
+        ClusterName="learners",
+        NodeType="dax.t3.small",
+        ReplicationFactor=3,
+        IamRoleArn="arn:aws:iam::123456789012:role/DAXServiceRole",
+    )["Cluster"]
+    assert created["ClusterName"] == "learners"
+    assert created["Status"] == "creating"
+    assert created["TotalNodes"] == 3
+    assert created["NodeType"] == "dax.t3.small"
+    names = sorted(c["ClusterName"] for c in dax.describe_clusters()["Clusters"])
+    assert names == ["dynaplay", "learners"]
+
+    # TTLs live in parameter groups, as in DAX.
+    dax.create_parameter_group(ParameterGroupName="short-ttl")
+    dax.update_parameter_group(
+        ParameterGroupName="short-ttl",
+        ParameterNameValues=[{"ParameterName": "query-ttl-millis", "ParameterValue": "1000"}],
+    )
+    parameters = {
+        p["ParameterName"]: p["ParameterValue"]
+        for p in dax.describe_parameters(ParameterGroupName="short-ttl")["Parameters"]
+    }
+    assert parameters["query-ttl-millis"] == "1000"
+
+    # Faults are DAX's own exceptions, which boto3 raises as its modelled classes.
+    with pytest.raises(dax.exceptions.ClusterNotFoundFault) as missing:
+        dax.describe_clusters(ClusterNames=["nope"])
+    assert missing.value.response["Error"]["Message"] == "Cluster nope not found."
+    with pytest.raises(dax.exceptions.ClusterAlreadyExistsFault):
+        dax.create_cluster(
+            ClusterName="learners",
+            NodeType="dax.t3.small",
+            ReplicationFactor=1,
+            IamRoleArn="arn:aws:iam::123456789012:role/DAXServiceRole",
+        )
+    deleted = dax.delete_cluster(ClusterName="learners")["Cluster"]
+    assert deleted["Status"] == "deleting"

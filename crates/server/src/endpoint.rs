@@ -28,7 +28,7 @@ use dynaplay_world::dynamo::{DynamoError, ErrorKind};
 use dynaplay_world::{ClusterSpec, Realism, SimDuration, SimTime, World};
 use tokio::net::TcpListener;
 
-use crate::protocol::{self, Admission, CONTENT_TYPE, MAX_BODY_BYTES, Reply};
+use crate::protocol::{self, Admission, CONTENT_TYPE, DAX_CONTENT_TYPE, MAX_BODY_BYTES, Reply};
 
 /// How the endpoint was asked to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,16 +87,18 @@ impl Shared {
     /// Runs one operation on the world at the current wall-clock time; returns the reply
     /// and how long the client should wait for it (zero unless latency is realistic).
     fn execute(&self, operation: &str, body: &serde_json::Value) -> (Reply, std::time::Duration) {
-        let elapsed = self.started.elapsed();
-        let now = SimTime::ZERO
-            + SimDuration::from_micros(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
+        let now = self.now();
         // A panicking request must not take the others down with it; the world's data is
         // only mutated after validation, so it stays usable.
-        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
-        world.advance_to(now);
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            world.request(operation, body, "endpoint")
-        }));
+        let outcome = {
+            let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+            world.advance_to(now);
+            catch_unwind(AssertUnwindSafe(|| {
+                world.request(operation, body, "endpoint")
+            }))
+        };
+        // The reply is written after the lock is released: serialising a response is
+        // a good part of a request's cost and needs nothing from the world.
         match outcome {
             Ok(outcome) => {
                 let reply = match &outcome.result {
@@ -117,6 +119,32 @@ impl Shared {
 }
 
 impl Shared {
+    /// Runs a DAX management operation (`CreateCluster`, `DescribeClusters`, ...) on the
+    /// world's DAX at the current wall-clock time.
+    fn manage_dax(&self, operation: &str, body: &serde_json::Value) -> Reply {
+        let now = self.now();
+        let result = {
+            let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+            world.advance_to(now);
+            catch_unwind(AssertUnwindSafe(|| world.dax_control(operation, body)))
+        };
+        match result {
+            Ok(Ok(response)) => Reply::ok(&response),
+            Ok(Err(fault)) => Reply::dax_error(&fault),
+            Err(_) => Reply::error(&DynamoError::new(
+                ErrorKind::InternalServerError,
+                "Internal server error",
+            )),
+        }
+    }
+
+    /// The simulated instant matching the wall clock: time zero is the server's start.
+    fn now(&self) -> SimTime {
+        let elapsed = self.started.elapsed();
+        SimTime::ZERO
+            + SimDuration::from_micros(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX))
+    }
+
     /// Starts the DAX cluster [`DAX_CLUSTER`] in front of the world's tables, running at once.
     pub fn provision_dax(&self, dax: &DaxOptions) -> Result<(), String> {
         let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
@@ -136,15 +164,16 @@ impl Shared {
         operation: &str,
         body: &serde_json::Value,
     ) -> (Reply, std::time::Duration) {
-        let elapsed = self.started.elapsed();
-        let now = SimTime::ZERO
-            + SimDuration::from_micros(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
-        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
-        world.advance_to(now);
-        let realistic = world.realism().latency;
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            world.execute_via_dax(DAX_CLUSTER, operation, body)
-        }));
+        let now = self.now();
+        let (realistic, outcome) = {
+            let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+            world.advance_to(now);
+            let realistic = world.realism().latency;
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                world.execute_via_dax(DAX_CLUSTER, operation, body)
+            }));
+            (realistic, outcome)
+        };
         match outcome {
             Ok(outcome) => {
                 let reply = match &outcome.result {
@@ -194,6 +223,13 @@ async fn handle_dax(
             Reply::error(&DynamoError::new(ErrorKind::UnknownOperation, ""))
         }
         Admission::Reject(err) => Reply::error(&err),
+        Admission::Manage { operation, body } => {
+            return respond_as(
+                shared.manage_dax(&operation, &body),
+                &request_id,
+                DAX_CONTENT_TYPE,
+            );
+        }
         Admission::Execute { operation, body } => {
             let shared = Arc::clone(&shared);
             tokio::task::spawn_blocking(move || {
@@ -242,6 +278,10 @@ async fn handle(
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
         match protocol::admit(target, &body) {
             Admission::Reject(err) => (Reply::error(&err), std::time::Duration::ZERO),
+            Admission::Manage { operation, body } => {
+                let reply = shared.manage_dax(&operation, &body);
+                return respond_as(reply, &request_id, DAX_CONTENT_TYPE);
+            }
             Admission::Execute { operation, body } if runs_inline(&operation) => {
                 shared.execute(&operation, &body)
             }
@@ -277,11 +317,15 @@ fn runs_inline(operation: &str) -> bool {
 }
 
 fn respond(reply: Reply, request_id: &str) -> Response {
+    respond_as(reply, request_id, CONTENT_TYPE)
+}
+
+fn respond_as(reply: Reply, request_id: &str, content_type: &'static str) -> Response {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let crc = reply.crc32();
     let mut response = (status, reply.body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }

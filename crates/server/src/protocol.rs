@@ -7,9 +7,16 @@
 //! 400 (500 for internal errors), and the front door has its own: a body that is not JSON is
 //! a `SerializationException`, an unknown target an `UnknownOperationException`.
 //!
+//! The same door also takes DAX's management API (`AmazonDAXV3.CreateCluster`, ...), the
+//! JSON 1.1 service an SDK's DAX client (`boto3.client("dax")`, `aws dax ...`) calls to
+//! create and size clusters. Its errors are DAX's own faults (`ClusterNotFoundFault`)
+//! with bare `__type` names, as JSON 1.1 services send them.
+//!
 //! Everything here is a pure function of the request, so the endpoint's behaviour is
 //! tested without sockets.
 
+use dynaplay_world::DaxError;
+use dynaplay_world::dynamo::dax::CONTROL_OPERATIONS;
 use dynaplay_world::dynamo::{DynamoError, ErrorKind, OPERATIONS};
 use serde_json::Value;
 
@@ -19,13 +26,20 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// API versions whose targets are understood.
 const API_PREFIX: &str = "DynamoDB_20120810";
 
+/// The DAX management API's target prefix.
+const DAX_API_PREFIX: &str = "AmazonDAXV3";
+
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
+/// DAX's management API speaks JSON 1.1.
+pub const DAX_CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
 /// What the front door decided about a request, before any operation runs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Admission {
     /// Run `operation` on `body`.
     Execute { operation: String, body: Value },
+    /// Run DAX management `operation` on `body`.
+    Manage { operation: String, body: Value },
     /// Answer at once with this error.
     Reject(DynamoError),
 }
@@ -41,20 +55,20 @@ pub fn admit(target: Option<&str>, body: &[u8]) -> Admission {
             Err(_) => return Admission::Reject(DynamoError::new(ErrorKind::Serialization, "")),
         }
     };
-    let operation = target
-        .and_then(|t| t.split_once('.'))
-        .filter(|(api, op)| *api == API_PREFIX && OPERATIONS.contains(op))
-        .map(|(_, op)| op.to_string());
-    let Some(operation) = operation else {
-        return Admission::Reject(DynamoError::new(ErrorKind::UnknownOperation, ""));
+    let (manage, operation) = match target.and_then(|t| t.split_once('.')) {
+        Some((API_PREFIX, op)) if OPERATIONS.contains(&op) => (false, op.to_string()),
+        Some((DAX_API_PREFIX, op)) if CONTROL_OPERATIONS.contains(&op) => (true, op.to_string()),
+        _ => return Admission::Reject(DynamoError::new(ErrorKind::UnknownOperation, "")),
     };
     if parsed.is_null() {
         // An empty body reaches no operation: AWS answers SerializationException.
         return Admission::Reject(DynamoError::new(ErrorKind::Serialization, ""));
     }
-    Admission::Execute {
-        operation,
-        body: parsed,
+    let body = parsed;
+    if manage {
+        Admission::Manage { operation, body }
+    } else {
+        Admission::Execute { operation, body }
     }
 }
 
@@ -76,6 +90,14 @@ impl Reply {
     pub fn error(err: &DynamoError) -> Reply {
         Reply {
             status: err.kind.http_status(),
+            body: err.to_wire().to_string(),
+        }
+    }
+
+    /// A DAX management fault: always a client error, as AWS sends them.
+    pub fn dax_error(err: &DaxError) -> Reply {
+        Reply {
+            status: 400,
             body: err.to_wire().to_string(),
         }
     }
@@ -130,6 +152,31 @@ mod tests {
                 other => panic!("{target:?} was admitted: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn dax_management_targets_are_admitted_to_their_own_api() {
+        assert_eq!(
+            admit(Some("AmazonDAXV3.DescribeClusters"), b"{}"),
+            Admission::Manage {
+                operation: "DescribeClusters".into(),
+                body: serde_json::json!({})
+            }
+        );
+        // DAX's operations are not DynamoDB's, nor the other way round.
+        for target in ["AmazonDAXV3.GetItem", "DynamoDB_20120810.CreateCluster"] {
+            match admit(Some(target), b"{}") {
+                Admission::Reject(err) => assert_eq!(err.kind, ErrorKind::UnknownOperation),
+                other => panic!("{target} was admitted: {other:?}"),
+            }
+        }
+        let fault = DaxError::cluster_not_found(Some("c"));
+        let reply = Reply::dax_error(&fault);
+        assert_eq!(reply.status, 400);
+        assert_eq!(
+            reply.body,
+            r#"{"__type":"ClusterNotFoundFault","message":"Cluster c not found."}"#
+        );
     }
 
     #[test]
