@@ -23,6 +23,10 @@ pub struct Settings {
     pub account_id: String,
     /// The account's table quota (AWS's default is 2,500 per region).
     pub max_tables: usize,
+    /// The most bytes one item collection of a table with local secondary indexes may
+    /// hold: DynamoDB's 10 GB unless lowered for teaching or tests (see
+    /// [`Database::set_item_collection_limit`]).
+    pub item_collection_limit: u64,
 }
 
 impl Default for Settings {
@@ -31,9 +35,13 @@ impl Default for Settings {
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
             max_tables: 2500,
+            item_collection_limit: DEFAULT_ITEM_COLLECTION_LIMIT,
         }
     }
 }
+
+/// DynamoDB's cap on one item collection of a table with local secondary indexes: 10 GB.
+pub const DEFAULT_ITEM_COLLECTION_LIMIT: u64 = 10 * 1024 * 1024 * 1024;
 
 /// What the caller tells the database about the moment a request arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -87,6 +95,19 @@ impl Database {
         ctx: &RequestContext,
     ) -> Result<Value> {
         ops::dispatch(self, operation, request, ctx)
+    }
+
+    /// Sets how many bytes one item collection of a table with local secondary indexes
+    /// may hold (10 GiB, DynamoDB's limit, by default). Ten gigabytes cannot be filled in
+    /// a lesson or a test; a limit of a few kilobytes shows the same
+    /// `ItemCollectionSizeLimitExceededException` after a handful of writes.
+    pub fn set_item_collection_limit(&mut self, bytes: u64) {
+        self.settings.item_collection_limit = bytes;
+    }
+
+    /// The item collection size limit in bytes.
+    pub fn item_collection_limit(&self) -> u64 {
+        self.settings.item_collection_limit
     }
 
     pub fn tables(&self) -> impl Iterator<Item = &Table> {

@@ -13,7 +13,9 @@
 //! A block is an operation name and its JSON request (which may span lines), `---`, and
 //! the expected outcome: the response as compact JSON, or `ExceptionName: message` for an
 //! error (followed by the error's extra members as JSON, if any). A line `@advance 90`
-//! moves the simulated clock forward 90 seconds.
+//! moves the simulated clock forward 90 seconds; `@item-collection-limit 2000` lowers the
+//! item collection size limit of tables with local secondary indexes to 2,000 bytes
+//! (`Database::set_item_collection_limit`), so a script can reach it.
 //!
 //! Every request that fails is also checked to have changed nothing.
 //!
@@ -80,6 +82,13 @@ fn run_script(path: &Path) -> String {
             if let Some(secs) = first.strip_prefix("@advance ") {
                 let secs: u64 = secs.trim().parse().expect("@advance takes whole seconds");
                 now += SimDuration::from_secs(secs);
+                kept.extend(rest.iter().map(|l| l.to_string()));
+            } else if let Some(bytes) = first.strip_prefix("@item-collection-limit ") {
+                let bytes: u64 = bytes
+                    .trim()
+                    .parse()
+                    .expect("the limit is a number of bytes");
+                db.set_item_collection_limit(bytes);
                 kept.extend(rest.iter().map(|l| l.to_string()));
             } else {
                 let split = rest.iter().position(|l| *l == "---").unwrap_or(rest.len());

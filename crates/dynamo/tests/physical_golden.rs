@@ -15,6 +15,8 @@
 //! load T write|read|strong 100/s 10s [keys N] [hot SHARE] [size BYTES]
 //!                                       evenly spaced requests; prints the outcomes
 //! put T KEY VALUE / get T KEY [strong]  one request; prints the answer
+//! request OPERATION JSON                any request; prints the answer (errors with their
+//!                                       extra members) and how long its client waited
 //! partitions T                          each partition: range, items, capacity, burst
 //! replicas T P                          partition P's replicas
 //! fault KIND TARGET / heal TARGET       crash | partition | slow:3 | zone-outage | kill
@@ -56,6 +58,24 @@ fn summary(result: &Result<Value, dynaplay_dynamo::DynamoError>) -> String {
         Ok(value) => value.to_string(),
         Err(err) => format!("{}: {}", err.kind.name(), err.message),
     }
+}
+
+/// An answer in full: the response, or the error with its extra members (such as a
+/// cancelled transaction's reasons).
+fn detailed(result: &Result<Value, dynaplay_dynamo::DynamoError>) -> String {
+    let Err(err) = result else {
+        return summary(result);
+    };
+    let mut extra = err.to_wire();
+    if let Some(map) = extra.as_object_mut() {
+        for member in ["__type", "message", "Message"] {
+            map.remove(member);
+        }
+        if !map.is_empty() {
+            return format!("{}\n{extra}", summary(result));
+        }
+    }
+    summary(result)
 }
 
 impl Harness {
@@ -143,6 +163,18 @@ impl Harness {
                 );
                 let stale = if outcome.stale { " (stale)" } else { "" };
                 writeln!(out, "{}{stale}", summary(&outcome.result)).unwrap();
+            }
+            "request" => {
+                let rest = line
+                    .trim_start()
+                    .strip_prefix("request")
+                    .unwrap_or_default();
+                let (operation, body) = rest.trim().split_once(' ').unwrap();
+                let body: Value = serde_json::from_str(body)
+                    .unwrap_or_else(|e| panic!("bad JSON for {operation}: {e}\n{body}"));
+                let outcome = self.run(operation, body);
+                writeln!(out, "{}", detailed(&outcome.result)).unwrap();
+                writeln!(out, "waited {}", outcome.latency.compact()).unwrap();
             }
             "partitions" => out += &self.partitions(arg(1)),
             "replicas" => {

@@ -45,7 +45,8 @@ enum Command {
         #[arg(long)]
         throttle: bool,
         /// Answer after each request's simulated latency (single-digit milliseconds, with
-        /// a tail) instead of at once.
+        /// a tail) instead of at once. A TransactWriteItems holds its items while its
+        /// client waits: other writes to them meanwhile get TransactionConflictException.
         #[arg(long)]
         latency: bool,
         /// All of --stale-reads, --throttle and --latency: behave like the real service.

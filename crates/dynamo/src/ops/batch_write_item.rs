@@ -6,8 +6,10 @@
 //! a whole before anything is written: the 25-request limit (per table a shape constraint,
 //! over all tables "Too many items requested for the BatchWriteItem call"), every item's
 //! size and key, every table's existence, and no item named twice ("Provided list of item
-//! keys contains duplicates", even a put and a delete of the same key). Without throttling
-//! every request is applied, and `UnprocessedItems` is empty.
+//! keys contains duplicates", even a put and a delete of the same key) and, on tables with
+//! local secondary indexes, room in every item collection the puts grow (else the whole
+//! batch is an `ItemCollectionSizeLimitExceededException`). Without throttling every request
+//! is applied, and `UnprocessedItems` is empty.
 //!
 //! Capacity is reported per table, each write billed as its single-item equivalent.
 
@@ -18,6 +20,7 @@ use crate::db::{Database, RequestContext};
 use crate::error::{DynamoError, Result};
 use crate::key::PrimaryKey;
 use crate::ops::echo;
+use crate::ops::item_collection::{CollectionBudget, collection_size_exceeded};
 use crate::ops::item_request::{
     METRICS_NAMES, decode_item_value, required, table_name_keys, wants_metrics,
 };
@@ -178,6 +181,18 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
             changes.push(Change { key, old, new });
         }
         planned.push((name, changes));
+    }
+
+    // The item collections must have room for every put, in request order.
+    let mut budget = CollectionBudget::new(db.item_collection_limit());
+    for (name, changes) in &planned {
+        let table = db.usable_table(name)?;
+        if !changes
+            .iter()
+            .all(|change| budget.admits(name, table, change))
+        {
+            return Err(collection_size_exceeded());
+        }
     }
 
     let mode = ReturnConsumedCapacity::parse(consumed);

@@ -8,7 +8,10 @@
 //! without indexes, definitions must match the key schema one for one; with indexes,
 //! empty index lists and local indexes without a table sort key come first, then the
 //! definitions must be exactly the key attributes of the table and every index; then
-//! each local and global index in turn; then streams, encryption, table class and tags.
+//! each local and global index in turn (a global index's own OnDemandThroughput and
+//! WarmThroughput after its capacity); then streams, encryption, table class and tags. The
+//! table's OnDemandThroughput and WarmThroughput come right after the billing mode (see
+//! [`super::throughput_settings`]).
 //! Only then: "Table already exists", and the account's quotas (table count, capacity).
 //!
 //! DynamoDB answers with TableStatus CREATING and makes the table ACTIVE seconds later.
@@ -35,9 +38,15 @@ use crate::ops::table_spec::{
 };
 use crate::ops::tags::{TagSpec, check_tags, parse_tags};
 use crate::ops::throughput::{account_reserved, check_account, check_table_max, reserved_by};
+use crate::ops::throughput_settings::{
+    Members, Operation, Scope, check_initial_warm, check_maximum, parse_maximum, parse_warm,
+};
 use crate::request::{Fields, Violations};
 use crate::table::def::{SseSpec, StreamSpec};
-use crate::table::{BillingMode, IndexDef, IndexKind, Table, TableDef, TableStatus, Throughput};
+use crate::table::{
+    BillingMode, IndexDef, IndexKind, OnDemandMaximum, Table, TableDef, TableStatus, Throughput,
+    WarmThroughput,
+};
 
 const MAX_LOCAL_INDEXES: usize = 5;
 const MAX_GLOBAL_INDEXES: usize = 20;
@@ -58,6 +67,8 @@ struct Request<'a> {
     table_class: Option<&'a str>,
     tags: Vec<TagSpec>,
     deletion_protection: bool,
+    maximum: Option<Members>,
+    warm: Option<Members>,
 }
 
 fn parse(request: &Value) -> Result<Request<'_>> {
@@ -86,6 +97,8 @@ fn parse(request: &Value) -> Result<Request<'_>> {
         deletion_protection: fields
             .boolean("DeletionProtectionEnabled")?
             .unwrap_or(false),
+        maximum: parse_maximum(&fields)?,
+        warm: parse_warm(&fields)?,
     })
 }
 
@@ -209,15 +222,28 @@ fn check_global_index(index: &IndexSpec, on_demand: bool) -> Result<()> {
     check_key_order(index.key_schema.as_deref().unwrap_or_default())?;
     build_projection(index.projection.as_ref())?;
     match (&index.throughput, on_demand) {
-        (Some(_), true) => Err(invalid(format!(
-            "ProvisionedThroughput should not be specified for index: {name} when BillingMode is PAY_PER_REQUEST"
-        ))),
-        (None, false) => Err(invalid(format!(
-            "ProvisionedThroughput is not specified for index: {name}"
-        ))),
-        (Some(throughput), false) => check_bounds(throughput),
-        (None, true) => Ok(()),
+        (Some(_), true) => {
+            return Err(invalid(format!(
+                "ProvisionedThroughput should not be specified for index: {name} when BillingMode is PAY_PER_REQUEST"
+            )));
+        }
+        (None, false) => {
+            return Err(invalid(format!(
+                "ProvisionedThroughput is not specified for index: {name}"
+            )));
+        }
+        (Some(throughput), false) => check_bounds(throughput)?,
+        (None, true) => {}
     }
+    let scope = Scope::Index(name);
+    if let Some(maximum) = index.maximum {
+        check_maximum(maximum, !on_demand, scope, Operation::Create)?;
+    }
+    if let Some(warm) = index.warm {
+        let provisioned = index.throughput.as_ref().map(throughput_of);
+        check_initial_warm(warm, provisioned.filter(|_| !on_demand), scope)?;
+    }
+    Ok(())
 }
 
 fn check_indexes<'a>(
@@ -304,6 +330,13 @@ fn check_semantics(req: &Request<'_>) -> Result<Vec<(String, String)>> {
         (Some(throughput), false) => check_bounds(throughput)?,
         (None, true) => {}
     }
+    if let Some(maximum) = req.maximum {
+        check_maximum(maximum, !on_demand, Scope::Table, Operation::Create)?;
+    }
+    if let Some(warm) = req.warm {
+        let provisioned = req.throughput.as_ref().map(throughput_of);
+        check_initial_warm(warm, provisioned.filter(|_| !on_demand), Scope::Table)?;
+    }
     let defs = req.attribute_definitions.as_deref().unwrap_or_default();
     let defined: Vec<&str> = defs.iter().filter_map(|d| d.name.as_deref()).collect();
     for (i, name) in defined.iter().enumerate() {
@@ -352,17 +385,30 @@ fn build_index(
     type_of: &impl Fn(&str) -> Option<ScalarType>,
     provisioned: bool,
 ) -> Result<IndexDef> {
+    let name = spec.name.clone().unwrap_or_default();
+    let throughput = match (kind, provisioned) {
+        (IndexKind::Global, true) => spec.throughput.as_ref().map(throughput_of),
+        _ => None,
+    };
+    let scope = Scope::Index(&name);
+    let warm = match spec.warm {
+        Some(warm) => check_initial_warm(warm, throughput, scope)?,
+        None => WarmThroughput::initial(throughput),
+    };
+    let on_demand_maximum = match spec.maximum {
+        Some(maximum) => check_maximum(maximum, provisioned, scope, Operation::Create)?,
+        None => OnDemandMaximum::default(),
+    };
     Ok(IndexDef {
-        name: spec.name.clone().unwrap_or_default(),
-        kind,
         key_schema: build_key_schema(spec.key_schema.as_deref().unwrap_or_default(), type_of)?,
         projection: build_projection(spec.projection.as_ref())?,
-        throughput: match (kind, provisioned) {
-            (IndexKind::Global, true) => spec.throughput.as_ref().map(throughput_of),
-            _ => None,
-        },
+        throughput,
         status: TableStatus::Active,
         backfilling: false,
+        on_demand_maximum,
+        warm,
+        name,
+        kind,
     })
 }
 
@@ -396,6 +442,14 @@ fn build(
         _ => BillingMode::PayPerRequest,
     };
     let provisioned = matches!(billing, BillingMode::Provisioned(_));
+    let warm = match req.warm {
+        Some(warm) => check_initial_warm(warm, billing.throughput(), Scope::Table)?,
+        None => WarmThroughput::initial(billing.throughput()),
+    };
+    let on_demand_maximum = match req.maximum {
+        Some(maximum) => check_maximum(maximum, provisioned, Scope::Table, Operation::Create)?,
+        None => OnDemandMaximum::default(),
+    };
     let local_indexes = req
         .local_indexes
         .iter()
@@ -430,6 +484,8 @@ fn build(
         status: TableStatus::Active,
         created_at: now,
         deletion_protection: req.deletion_protection,
+        on_demand_maximum,
+        warm,
         last_increase: None,
         last_decrease: None,
         decreases_today: 0,
@@ -488,16 +544,21 @@ pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) 
             format!("Table already exists: {name}"),
         ));
     }
-    let def = build(db, &req, tags, ctx)?;
+    let mut def = build(db, &req, tags, ctx)?;
     check_quotas(db, &def)?;
 
-    // DynamoDB's answer shows the table (and its indexes) still being created.
+    // DynamoDB's answer shows the table (and its indexes) still being created, and warm
+    // throughput asked for still being warmed.
     let mut shown = def.clone();
     shown.status = TableStatus::Creating;
     for index in &mut shown.global_indexes {
         index.status = TableStatus::Creating;
     }
     let description = table_description(&shown, &Sizes::default(), ctx.now, View::Created);
+    def.warm.status = TableStatus::Active;
+    for index in &mut def.global_indexes {
+        index.warm.status = TableStatus::Active;
+    }
     db.insert_table(Table::new(def));
     Ok(json!({ "TableDescription": description }))
 }

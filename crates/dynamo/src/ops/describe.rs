@@ -7,9 +7,14 @@
 //! CreationDateTime, ProvisionedThroughput, TableSizeBytes, ItemCount, TableArn, TableId,
 //! BillingModeSummary, LocalSecondaryIndexes, GlobalSecondaryIndexes, StreamSpecification,
 //! LatestStreamLabel, LatestStreamArn, SSEDescription, TableClassSummary,
-//! DeletionProtectionEnabled. Members that do not apply are left out, as DynamoDB leaves
-//! them out; AttributeDefinitions and INCLUDE projections' NonKeyAttributes are sorted by
-//! name, as DynamoDB returns them.
+//! DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput. Members that do not apply
+//! are left out, as DynamoDB leaves them out; AttributeDefinitions and INCLUDE projections'
+//! NonKeyAttributes are sorted by name, as DynamoDB returns them.
+//!
+//! Every table and global secondary index has a warm throughput, and DescribeTable always
+//! shows it; CreateTable's response shows it only when the request asked for some (then
+//! UPDATING, being warmed), as DynamoDB's does. OnDemandThroughput appears once a maximum
+//! is set, with just the members that are.
 //!
 //! Each operation's response is a slightly different [`View`] of the same table:
 //! CreateTable's omits the on-demand timestamp DynamoDB adds a moment later, DeleteTable's
@@ -31,7 +36,10 @@ use crate::key::KeySchema;
 use crate::ops::calendar::epoch_seconds;
 use crate::ops::throughput::{decreases_today, table_history};
 use crate::table::def::ThroughputHistory;
-use crate::table::{BillingMode, IndexDef, Projection, Table, TableDef, TableStatus, Throughput};
+use crate::table::{
+    BillingMode, IndexDef, OnDemandMaximum, Projection, Table, TableDef, TableStatus, Throughput,
+    WarmThroughput,
+};
 
 /// Which response a description is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,7 +177,40 @@ pub fn table_description(def: &TableDef, sizes: &Sizes, now: SimTime, view: View
         "DeletionProtectionEnabled".into(),
         json!(def.deletion_protection),
     );
+    if let Some(maximum) = on_demand_maximum(&def.on_demand_maximum) {
+        out.insert("OnDemandThroughput".into(), maximum);
+    }
+    if shows_warm(&def.warm, view) {
+        out.insert("WarmThroughput".into(), warm_throughput(&def.warm));
+    }
     Value::Object(out)
+}
+
+/// An OnDemandThroughput with the maximums that are set; `None` without any.
+fn on_demand_maximum(maximum: &OnDemandMaximum) -> Option<Value> {
+    let mut out = Map::new();
+    if let Some(read) = maximum.read {
+        out.insert("MaxReadRequestUnits".into(), json!(read));
+    }
+    if let Some(write) = maximum.write {
+        out.insert("MaxWriteRequestUnits".into(), json!(write));
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+/// Whether `view` shows the warm throughput: CreateTable's answer only when the request
+/// asked for some.
+fn shows_warm(warm: &WarmThroughput, view: View) -> bool {
+    view != View::Created || warm.status == TableStatus::Updating
+}
+
+/// A TableWarmThroughputDescription (or an index's).
+fn warm_throughput(warm: &WarmThroughput) -> Value {
+    json!({
+        "ReadUnitsPerSecond": warm.read,
+        "WriteUnitsPerSecond": warm.write,
+        "Status": warm.status.name(),
+    })
 }
 
 fn attribute_definitions(def: &TableDef) -> Value {
@@ -286,6 +327,12 @@ fn global_index(
     out.insert("IndexSizeBytes".into(), json!(bytes));
     out.insert("ItemCount".into(), json!(count));
     out.insert("IndexArn".into(), json!(index_arn(def, index)));
+    if let Some(maximum) = on_demand_maximum(&index.on_demand_maximum) {
+        out.insert("OnDemandThroughput".into(), maximum);
+    }
+    if shows_warm(&index.warm, view) {
+        out.insert("WarmThroughput".into(), warm_throughput(&index.warm));
+    }
     Value::Object(out)
 }
 
@@ -336,7 +383,8 @@ mod tests {
                 "TableArn",
                 "TableId",
                 "BillingModeSummary",
-                "DeletionProtectionEnabled"
+                "DeletionProtectionEnabled",
+                "WarmThroughput"
             ]
         );
         assert_eq!(

@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use crate::db::{Database, RequestContext};
 use crate::error::Result;
 use crate::key::{KeyAttribute, KeySchema, ScalarType};
-use crate::table::{BillingMode, IndexDef, IndexKind, Projection, Table, TableDef, TableStatus};
+use crate::table::{
+    BillingMode, IndexDef, IndexKind, Projection, Table, TableDef, TableStatus, WarmThroughput,
+};
 
 fn attribute(name: &str, scalar_type: ScalarType) -> KeyAttribute {
     KeyAttribute {
@@ -28,6 +30,8 @@ fn index(name: &str, kind: IndexKind, key_schema: KeySchema, projection: Project
         throughput: None,
         status: TableStatus::Active,
         backfilling: false,
+        on_demand_maximum: Default::default(),
+        warm: WarmThroughput::initial(None),
     }
 }
 
@@ -44,6 +48,8 @@ fn def(name: &str, key_schema: KeySchema) -> TableDef {
         table_id: format!("{name}-id"),
         arn: format!("arn:aws:dynamodb:us-east-1:000000000000:table/{name}"),
         deletion_protection: false,
+        on_demand_maximum: Default::default(),
+        warm: WarmThroughput::initial(None),
         last_increase: None,
         last_decrease: None,
         decreases_today: 0,

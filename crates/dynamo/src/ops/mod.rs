@@ -18,6 +18,7 @@ mod describe_table;
 mod describe_time_to_live;
 pub(crate) mod echo;
 mod get_item;
+pub(crate) mod item_collection;
 pub(crate) mod item_expressions;
 #[cfg(test)]
 mod item_fixtures;
@@ -40,6 +41,7 @@ mod table_spec;
 mod tag_resource;
 mod tags;
 mod throughput;
+mod throughput_settings;
 mod transact_get_items;
 mod transact_write_items;
 pub(crate) mod transaction;

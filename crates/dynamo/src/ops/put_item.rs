@@ -5,9 +5,10 @@
 //! `ReturnValues` mode (only `NONE` and `ALL_OLD` make sense for a put), the 400 KB limit,
 //! the legacy `Expected` rules and the ConditionExpression. Only then does the table
 //! matter: its key schema decides whether the item has a valid key, its indexes whether
-//! the index key attributes have the declared types. Last comes the condition, against
+//! the index key attributes have the declared types. Then comes the condition, against
 //! the item as it stands; a failed condition changes nothing but can return that item
-//! (`ReturnValuesOnConditionCheckFailure: ALL_OLD`).
+//! (`ReturnValuesOnConditionCheckFailure: ALL_OLD`). Last, on a table with local secondary
+//! indexes, the item collection must have room for the item.
 
 use serde_json::Value;
 
@@ -15,6 +16,7 @@ use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity};
 use crate::db::{Database, RequestContext};
 use crate::error::{DynamoError, Result};
 use crate::expr::ExpressionKind;
+use crate::ops::item_collection::{CollectionBudget, collection_size_exceeded};
 use crate::ops::item_expressions::ExpressionParams;
 use crate::ops::item_request::{
     METRICS_NAMES, ON_CONDITION_FAILURE_NAMES, ReturnValues, decode_item, required, wants_metrics,
@@ -92,6 +94,9 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
         old,
         new: Some(item),
     };
+    if !CollectionBudget::new(db.item_collection_limit()).admits(table_name, table, &change) {
+        return Err(collection_size_exceeded());
+    }
     change.charge(table, false, &mut capacity);
     let attributes = returned_attributes(return_values, change.old.as_ref(), None, &[]);
 

@@ -10,10 +10,9 @@
 //!
 //! The checks that need the table run here in AWS's order, which interleaves the start
 //! key and the key condition attribute by attribute (partition key first); the checks
-//! that do not need it ran in [`ReadRequest::parse`]. The page itself — Limit, 1 MB,
-//! filter, projection, capacity, LastEvaluatedKey — is [`PageReader`]'s.
-
-use std::ops::Bound;
+//! that do not need it ran in [`ReadRequest::parse`]. Which stretch of the collection is
+//! read is [`seek`]'s; the page itself — Limit, 1 MB, filter, projection, capacity,
+//! LastEvaluatedKey — is [`PageReader`]'s.
 
 use serde_json::Value;
 
@@ -173,8 +172,8 @@ fn check_start_in_bounds(
     Ok(())
 }
 
-/// Walks the partition's collection in the asked direction, from after the start key,
-/// through the entries whose sort key qualifies.
+/// Reads the partition's collection in the asked direction, from after the start key,
+/// through exactly the entries whose sort key qualifies (see [`seek`]).
 fn read(target: Target<'_>, request: &ReadRequest, plan: &Plan) -> Value {
     let mut page = PageReader::new(target, request);
     let Some(collection) = target
@@ -183,20 +182,15 @@ fn read(target: Target<'_>, request: &ReadRequest, plan: &Plan) -> Value {
     else {
         return page.finish();
     };
-    let after = plan
-        .start
-        .as_ref()
-        .map_or(Bound::Unbounded, Bound::Excluded);
-    let entries: Box<dyn Iterator<Item = (&EntryKey, &Item)>> = if request.forward {
-        Box::new(collection.range::<EntryKey, _>((after, Bound::Unbounded)))
-    } else {
-        Box::new(
-            collection
-                .range::<EntryKey, _>((Bound::Unbounded, after))
-                .rev(),
-        )
-    };
+    let entries = seek::entries(
+        collection,
+        plan.sort.as_ref(),
+        plan.start.as_ref(),
+        request.forward,
+    );
     for (entry_key, item) in entries {
+        // The seek reads only qualifying entries; the check keeps a comparison the range
+        // cannot express (begins_with on a number) exact all the same.
         if let Some(sort) = &plan.sort {
             let qualifies = entry_key
                 .sort
@@ -214,5 +208,6 @@ fn read(target: Target<'_>, request: &ReadRequest, plan: &Plan) -> Value {
     page.finish()
 }
 
+mod seek;
 #[cfg(test)]
 mod tests;

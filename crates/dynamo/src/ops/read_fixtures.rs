@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::key::{KeyAttribute, KeySchema, ScalarType};
 use crate::table::{
     BillingMode, IndexDef, IndexKind, Projection, Table, TableDef, TableStatus, Throughput,
+    WarmThroughput,
 };
 use crate::value::{Item, item_from_wire};
 
@@ -39,6 +40,8 @@ fn index(
         throughput: None,
         status: TableStatus::Active,
         backfilling: false,
+        on_demand_maximum: Default::default(),
+        warm: WarmThroughput::initial(None),
     }
 }
 
@@ -86,6 +89,8 @@ pub(crate) fn table_def() -> TableDef {
         table_id: "00000000-0000-4000-8000-000000000001".into(),
         arn: "arn:aws:dynamodb:us-east-1:000000000000:table/tbl".into(),
         deletion_protection: false,
+        on_demand_maximum: Default::default(),
+        warm: WarmThroughput::initial(None),
         last_increase: None,
         last_decrease: None,
         decreases_today: 0,

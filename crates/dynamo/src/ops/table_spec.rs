@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::error::{DynamoError, Result};
 use crate::key::{KeyAttribute, KeySchema, ScalarType};
+use crate::ops::throughput_settings::{Members, parse_maximum, parse_warm};
 use crate::request::{Fields, Violations, type_error};
 use crate::table::{Projection, Throughput};
 
@@ -73,6 +74,9 @@ pub(crate) struct IndexSpec {
     pub key_schema: Option<Vec<KeyElementSpec>>,
     pub projection: Option<ProjectionSpec>,
     pub throughput: Option<ThroughputSpec>,
+    /// A global index's OnDemandThroughput and WarmThroughput.
+    pub maximum: Option<Members>,
+    pub warm: Option<Members>,
 }
 
 // ----- Parsing: JSON types only -------------------------------------------------------
@@ -150,8 +154,8 @@ fn parse_projection(fields: &Fields<'_>) -> Result<Option<ProjectionSpec>> {
     }))
 }
 
-/// An index definition; `ProvisionedThroughput` is read for global indexes only (local
-/// indexes share the table's).
+/// An index definition; `ProvisionedThroughput`, `OnDemandThroughput` and `WarmThroughput`
+/// are read for global indexes only (local indexes share the table's).
 pub(crate) fn parse_index(value: &Value, global: bool) -> Result<IndexSpec> {
     let fields = structure(value)?;
     let key_schema = match fields.list("KeySchema")? {
@@ -167,6 +171,12 @@ pub(crate) fn parse_index(value: &Value, global: bool) -> Result<IndexSpec> {
         } else {
             None
         },
+        maximum: if global {
+            parse_maximum(&fields)?
+        } else {
+            None
+        },
+        warm: if global { parse_warm(&fields)? } else { None },
     })
 }
 

@@ -5,9 +5,11 @@
 //! `Update` or a `Delete`, on any table, and no two actions may name the same item. After
 //! the request is validated — every action alone, then the tables, keys and the
 //! one-action-per-item rule — every condition is evaluated and every update worked out
-//! against the items as they are. If anything fails, nothing is written and the
-//! `TransactionCanceledException` lists a reason for each action in request order (with
-//! the item, for actions that asked for it with `ReturnValuesOnConditionCheckFailure`).
+//! against the items as they are, and every write against the room left in its item
+//! collection (on tables with local secondary indexes). If anything fails, nothing is
+//! written and the `TransactionCanceledException` lists a reason for each action in
+//! request order (with the item, for actions that asked for it with
+//! `ReturnValuesOnConditionCheckFailure`).
 //! Otherwise all the changes are applied at once. Everything costs double: a
 //! transactional write unit is two units, condition checks included.
 //!
@@ -29,6 +31,7 @@ use crate::error::{DynamoError, ErrorKind, Result};
 use crate::expr::{ConditionExpression, ExpressionKind};
 use crate::key::PrimaryKey;
 use crate::ops::echo;
+use crate::ops::item_collection::CollectionBudget;
 use crate::ops::item_expressions::ExpressionParams;
 use crate::ops::item_request::{
     METRICS_NAMES, ON_CONDITION_FAILURE_NAMES, decode_item_value, required, wants_metrics,
@@ -253,17 +256,23 @@ pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) 
     // Every condition and update against the items as they are; nothing changes yet.
     let mut outcomes = Vec::new();
     let mut changes = Vec::new();
+    let mut budget = CollectionBudget::new(db.item_collection_limit());
     for action in &actions {
         let table = db.usable_table(action.table)?;
         let old = table.get(&action.key).cloned();
         match evaluate(action, table, old.clone()) {
             Ok(new) => {
-                outcomes.push(None);
-                changes.push(Change {
+                let change = Change {
                     key: action.key.clone(),
                     old,
                     new,
-                });
+                };
+                if budget.admits(action.table, table, &change) {
+                    outcomes.push(None);
+                } else {
+                    outcomes.push(Some(Failure::CollectionSize));
+                }
+                changes.push(change);
             }
             Err(failure) => outcomes.push(Some(failure)),
         }

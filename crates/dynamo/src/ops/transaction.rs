@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::error::{CancellationReason, DynamoError, ErrorKind, Result};
 use crate::key::PrimaryKey;
+use crate::ops::item_collection::COLLECTION_SIZE_EXCEEDED;
 
 /// Actions one transaction may hold.
 pub(crate) const MAX_ACTIONS: usize = 100;
@@ -51,7 +52,14 @@ pub(crate) enum Failure {
     /// The action could not be applied to the item as it is (an update expression's
     /// operand of the wrong type, a result over 400 KB, ...).
     Invalid(String),
+    /// The write would grow its item collection past the size limit.
+    CollectionSize,
+    /// Another transaction in flight holds the item.
+    Conflict,
 }
+
+/// The message of a `TransactionConflict` reason and of `TransactionConflictException`.
+pub(crate) const TRANSACTION_CONFLICT: &str = "Transaction is ongoing for the item";
 
 /// `TransactionCanceledException` with one reason per action, in request order.
 pub(crate) fn cancelled(outcomes: Vec<Option<Failure>>) -> DynamoError {
@@ -71,6 +79,16 @@ pub(crate) fn cancelled(outcomes: Vec<Option<Failure>>) -> DynamoError {
             Some(Failure::Invalid(message)) => CancellationReason {
                 code: Some("ValidationError".into()),
                 message: Some(message),
+                item: None,
+            },
+            Some(Failure::CollectionSize) => CancellationReason {
+                code: Some("ItemCollectionSizeLimitExceeded".into()),
+                message: Some(COLLECTION_SIZE_EXCEEDED.into()),
+                item: None,
+            },
+            Some(Failure::Conflict) => CancellationReason {
+                code: Some("TransactionConflict".into()),
+                message: Some(TRANSACTION_CONFLICT.into()),
                 item: None,
             },
         })

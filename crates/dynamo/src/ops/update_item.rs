@@ -4,7 +4,8 @@
 //! or as legacy `AttributeUpdates`, never both. An update is an upsert: on a missing item
 //! it starts from the key alone, so even `REMOVE x` on nothing leaves an item behind. The
 //! key attributes themselves cannot be updated; index key attributes can, but must keep
-//! their declared types, and the result must still fit in 400 KB.
+//! their declared types, the result must still fit in 400 KB, and on a table with local
+//! secondary indexes its item collection must have room for it.
 //!
 //! `ReturnValues` has all five modes here: the whole item before or after, or just the
 //! parts the update touched (`UPDATED_OLD` / `UPDATED_NEW`: each written or removed path,
@@ -17,6 +18,7 @@ use crate::db::{Database, RequestContext};
 use crate::error::{DynamoError, Result};
 use crate::expr::{DocumentPath, ExpressionKind, UpdateExpression};
 use crate::key::KeySchema;
+use crate::ops::item_collection::{CollectionBudget, collection_size_exceeded};
 use crate::ops::item_expressions::ExpressionParams;
 use crate::ops::item_request::{
     METRICS_NAMES, ON_CONDITION_FAILURE_NAMES, ReturnValues, decode_item, required, wants_metrics,
@@ -160,6 +162,9 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
         old,
         new: Some(new),
     };
+    if !CollectionBudget::new(db.item_collection_limit()).admits(table_name, table, &change) {
+        return Err(collection_size_exceeded());
+    }
     change.charge(table, false, &mut capacity);
     let attributes = returned_attributes(
         return_values,

@@ -1,5 +1,6 @@
-//! UpdateTable: changes a table's capacity, billing mode, global secondary indexes,
-//! stream, encryption, table class or deletion protection.
+//! UpdateTable: changes a table's capacity, billing mode, maximum on-demand or warm
+//! throughput, global secondary indexes, stream, encryption, table class or deletion
+//! protection.
 //!
 //! DynamoDB makes one logical change per call. Deletion protection, encryption and the
 //! table class must each be the only change in a request; a stream change cannot ride
@@ -20,7 +21,10 @@
 //! shows a new index as CREATING (Backfilling false) and a dropped one as DELETING. The
 //! response here says the same, while the change is applied at once and the next
 //! DescribeTable shows the table ACTIVE with the new settings — a new index is backfilled
-//! from the table's items immediately, not over minutes.
+//! from the table's items immediately, not over minutes. Maximum on-demand and warm
+//! throughput (see [`super::throughput_settings`]) change without making the table
+//! UPDATING; the response echoes the maximums asked for and shows warm throughput asked
+//! for as UPDATING.
 
 use dynaplay_sim::SimDuration;
 use serde_json::{Value, json};
@@ -42,9 +46,15 @@ use crate::ops::throughput::{
     account_reserved, check_account, check_table_max, record_change, reserved_by,
     set_table_history, table_history,
 };
+use crate::ops::throughput_settings::{
+    Members, Operation, Scope, check_initial_warm, check_maximum, check_warm_update,
+    echoed_maximum, merge_maximum, parse_maximum, parse_warm,
+};
 use crate::request::{Fields, Violations};
 use crate::table::def::{SseSpec, StreamSpec, TableClass, TableDef};
-use crate::table::{BillingMode, IndexDef, IndexKind, TableStatus, Throughput};
+use crate::table::{
+    BillingMode, IndexDef, IndexKind, OnDemandMaximum, TableStatus, Throughput, WarmThroughput,
+};
 
 /// The required-member message, naming every member DynamoDB counts as a change.
 const NOTHING_TO_UPDATE: &str = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required";
@@ -53,11 +63,20 @@ const DELETION_PROTECTION_COOLDOWN: SimDuration = SimDuration::from_secs(15);
 const TABLE_CLASS_WINDOW: SimDuration = SimDuration::from_secs(30 * 86_400);
 const TABLE_CLASS_CHANGES: usize = 2;
 
+/// A GlobalSecondaryIndexUpdate's Update action as given.
+#[derive(Debug, Default)]
+struct IndexUpdate {
+    name: Option<String>,
+    throughput: Option<ThroughputSpec>,
+    maximum: Option<Members>,
+    warm: Option<Members>,
+}
+
 /// One entry of GlobalSecondaryIndexUpdates, each action as given.
 #[derive(Debug, Default)]
 struct GsiUpdate {
     create: Option<IndexSpec>,
-    update: Option<(Option<String>, Option<ThroughputSpec>)>,
+    update: Option<IndexUpdate>,
     delete: Option<Option<String>>,
 }
 
@@ -71,7 +90,7 @@ impl GsiUpdate {
     fn index_name(&self) -> Option<&str> {
         match (&self.create, &self.update, &self.delete) {
             (Some(create), _, _) => create.name.as_deref(),
-            (_, Some((name, _)), _) => name.as_deref(),
+            (_, Some(update), _) => update.name.as_deref(),
             (_, _, Some(name)) => name.as_deref(),
             _ => None,
         }
@@ -88,6 +107,8 @@ struct Request<'a> {
     sse: Option<SseRequest>,
     table_class: Option<&'a str>,
     deletion_protection: Option<bool>,
+    maximum: Option<Members>,
+    warm: Option<Members>,
 }
 
 fn parse_gsi_update(value: &Value) -> Result<GsiUpdate> {
@@ -95,10 +116,12 @@ fn parse_gsi_update(value: &Value) -> Result<GsiUpdate> {
     let update = match fields.object("Update")? {
         Some(map) => {
             let inner = Fields::of_map(map);
-            Some((
-                inner.string("IndexName")?.map(str::to_string),
-                parse_throughput(&inner, "ProvisionedThroughput")?,
-            ))
+            Some(IndexUpdate {
+                name: inner.string("IndexName")?.map(str::to_string),
+                throughput: parse_throughput(&inner, "ProvisionedThroughput")?,
+                maximum: parse_maximum(&inner)?,
+                warm: parse_warm(&inner)?,
+            })
         }
         None => None,
     };
@@ -139,6 +162,8 @@ fn parse(request: &Value) -> Result<Request<'_>> {
         sse: SseRequest::parse(&fields)?,
         table_class: fields.string("TableClass")?,
         deletion_protection: fields.boolean("DeletionProtectionEnabled")?,
+        maximum: parse_maximum(&fields)?,
+        warm: parse_warm(&fields)?,
     })
 }
 
@@ -154,9 +179,13 @@ fn check_shape(req: &Request<'_>) -> Result<()> {
     }
     for (i, entry) in req.gsi_updates.iter().flatten().enumerate() {
         let member = format!("globalSecondaryIndexUpdates.{}.member", i + 1);
-        if let Some((name, throughput)) = &entry.update {
-            v.name(&format!("{member}.update.indexName"), name.as_deref(), true);
-            if let Some(throughput) = throughput {
+        if let Some(update) = &entry.update {
+            v.name(
+                &format!("{member}.update.indexName"),
+                update.name.as_deref(),
+                true,
+            );
+            if let Some(throughput) = &update.throughput {
                 check_throughput(
                     &mut v,
                     &format!("{member}.update.provisionedThroughput"),
@@ -191,6 +220,8 @@ fn check_request(req: &Request<'_>) -> Result<()> {
         req.sse.is_some(),
         req.deletion_protection.is_some(),
         req.table_class.is_some(),
+        req.maximum.is_some(),
+        req.warm.is_some(),
     ];
     let count = present.iter().filter(|p| **p).count();
     if count == 0 {
@@ -277,7 +308,7 @@ fn check_request(req: &Request<'_>) -> Result<()> {
         check_bounds(throughput)?;
     }
     for entry in updates {
-        if let Some(throughput) = entry.update.as_ref().and_then(|(_, t)| t.as_ref()) {
+        if let Some(throughput) = entry.update.as_ref().and_then(|u| u.throughput.as_ref()) {
             check_bounds(throughput)?;
         }
         if let Some(throughput) = entry.create.as_ref().and_then(|c| c.throughput.as_ref()) {
@@ -382,6 +413,18 @@ fn new_index(
         (true, Some(t)) => Some(throughput_of(t)),
         (false, None) => None,
     };
+    let scope = Scope::Index(&name);
+    let on_demand_maximum = match spec.maximum {
+        Some(maximum) => merge_maximum(
+            OnDemandMaximum::default(),
+            check_maximum(maximum, provisioned, scope, Operation::Update)?,
+        ),
+        None => OnDemandMaximum::default(),
+    };
+    let warm = match spec.warm {
+        Some(warm) => check_initial_warm(warm, throughput, scope)?,
+        None => WarmThroughput::initial(throughput),
+    };
     Ok(IndexDef {
         name,
         kind: IndexKind::Global,
@@ -390,6 +433,8 @@ fn new_index(
         throughput,
         status: TableStatus::Active,
         backfilling: false,
+        on_demand_maximum,
+        warm,
     })
 }
 
@@ -412,15 +457,27 @@ fn plan(db: &Database, req: &Request<'_>, ctx: &RequestContext) -> Result<Plan> 
     let provisioned = matches!(billing, BillingMode::Provisioned(_));
     let switching = billing.name() != old.billing.name();
 
+    // The table's maximum on-demand throughput and warm throughput.
+    let maximum = req
+        .maximum
+        .map(|maximum| check_maximum(maximum, provisioned, Scope::Table, Operation::Update))
+        .transpose()?;
+    let warm = req
+        .warm
+        .map(|warm| check_warm_update(warm, old.warm, Scope::Table))
+        .transpose()?;
+
     // Global secondary index actions, in request order.
     let updates = req.gsi_updates.as_deref().unwrap_or_default();
     let mut created: Option<IndexDef> = None;
     let mut deleted: Option<String> = None;
     let mut index_changes: Vec<(String, Throughput)> = Vec::new();
+    let mut index_maximums: Vec<(String, OnDemandMaximum)> = Vec::new();
+    let mut index_warms: Vec<(String, WarmThroughput)> = Vec::new();
     let mut creates_and_deletes = 0;
     for entry in updates {
-        if let Some((name, throughput)) = &entry.update {
-            let name = name.clone().unwrap_or_default();
+        if let Some(update) = &entry.update {
+            let name = update.name.clone().unwrap_or_default();
             let Some(index) = old.global_indexes.iter().find(|i| i.name == name) else {
                 return Err(match old.index(&name) {
                     Some(_) => DynamoError::validation(format!(
@@ -429,7 +486,9 @@ fn plan(db: &Database, req: &Request<'_>, ctx: &RequestContext) -> Result<Plan> 
                     None => index_not_found(&name, table_name),
                 });
             };
-            let requested = match (provisioned, throughput) {
+            let settings_only = update.maximum.is_some() || update.warm.is_some();
+            let requested = match (provisioned, &update.throughput) {
+                (_, None) if settings_only => None,
                 (false, _) => {
                     return Err(invalid(format!(
                         "The only Updates for index: {name} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput"
@@ -440,16 +499,26 @@ fn plan(db: &Database, req: &Request<'_>, ctx: &RequestContext) -> Result<Plan> 
                         "Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: {name}"
                     )));
                 }
-                (true, Some(t)) => throughput_of(t),
+                (true, Some(t)) => Some(throughput_of(t)),
             };
-            if let Some(current) = index.throughput.filter(|c| *c == requested) {
-                return Err(will_not_change(
-                    &format!("index {name}"),
-                    current,
-                    requested,
-                ));
+            if let Some(requested) = requested {
+                if let Some(current) = index.throughput.filter(|c| *c == requested) {
+                    return Err(will_not_change(
+                        &format!("index {name}"),
+                        current,
+                        requested,
+                    ));
+                }
+                index_changes.push((name.clone(), requested));
             }
-            index_changes.push((name, requested));
+            let scope = Scope::Index(&name);
+            if let Some(maximum) = update.maximum {
+                let maximum = check_maximum(maximum, provisioned, scope, Operation::Update)?;
+                index_maximums.push((name.clone(), maximum));
+            }
+            if let Some(warm) = update.warm {
+                index_warms.push((name.clone(), check_warm_update(warm, index.warm, scope)?));
+            }
         }
         if let Some(name) = &entry.delete {
             let name = name.clone().unwrap_or_default();
@@ -581,6 +650,14 @@ fn plan(db: &Database, req: &Request<'_>, ctx: &RequestContext) -> Result<Plan> 
     if switching && !provisioned {
         def.last_update_to_pay_per_request = Some(now);
     }
+    // A provisioned table has no maximums; warm throughput follows the capacity up.
+    let maximum = maximum.unwrap_or_default();
+    def.on_demand_maximum = if provisioned {
+        OnDemandMaximum::default()
+    } else {
+        merge_maximum(old.on_demand_maximum, maximum)
+    };
+    def.warm = warm.unwrap_or(old.warm).at_least(billing.throughput());
     for index in &mut def.global_indexes {
         index.throughput = if provisioned {
             index_changes
@@ -591,6 +668,16 @@ fn plan(db: &Database, req: &Request<'_>, ctx: &RequestContext) -> Result<Plan> 
         } else {
             None
         };
+        let requested = index_maximums.iter().find(|(n, _)| *n == index.name);
+        index.on_demand_maximum = match requested {
+            _ if provisioned => OnDemandMaximum::default(),
+            Some((_, update)) => merge_maximum(index.on_demand_maximum, *update),
+            None => index.on_demand_maximum,
+        };
+        let warm = index_warms.iter().find(|(n, _)| *n == index.name);
+        index.warm = warm
+            .map_or(index.warm, |(_, warm)| *warm)
+            .at_least(index.throughput);
     }
     if let Some(index) = &created {
         def.global_indexes.push(index.clone());
@@ -647,7 +734,7 @@ fn plan(db: &Database, req: &Request<'_>, ctx: &RequestContext) -> Result<Plan> 
         || req.stream.is_some()
         || req.table_class.is_some()
         || creates_and_deletes > 0;
-    let shown = shown_in_response(
+    let mut shown = shown_in_response(
         old,
         &def,
         &index_changes,
@@ -656,6 +743,36 @@ fn plan(db: &Database, req: &Request<'_>, ctx: &RequestContext) -> Result<Plan> 
         updating,
         now,
     );
+    // The response echoes the maximums asked for, removals as -1, and warm throughput
+    // asked for as being warmed; warm throughput that follows a capacity change rises only
+    // once the change is done, so the answer still shows the old one.
+    if warm.is_none() {
+        shown.warm = old.warm;
+    }
+    for index in &mut shown.global_indexes {
+        let requested = index_warms.iter().any(|(n, _)| *n == index.name);
+        if let Some(before) = old.global_indexes.iter().find(|i| i.name == index.name)
+            && !requested
+        {
+            index.warm = before.warm;
+        }
+    }
+    if !provisioned {
+        shown.on_demand_maximum = echoed_maximum(old.on_demand_maximum, maximum);
+        for index in &mut shown.global_indexes {
+            let before = old.global_indexes.iter().find(|i| i.name == index.name);
+            if let (Some((_, update)), Some(before)) = (
+                index_maximums.iter().find(|(n, _)| *n == index.name),
+                before,
+            ) {
+                index.on_demand_maximum = echoed_maximum(before.on_demand_maximum, *update);
+            }
+        }
+    }
+    def.warm.status = TableStatus::Active;
+    for index in def.global_indexes.iter_mut().chain(created.as_mut()) {
+        index.warm.status = TableStatus::Active;
+    }
     def.global_indexes
         .retain(|i| created.as_ref().is_none_or(|c| c.name != i.name));
     Ok(Plan {

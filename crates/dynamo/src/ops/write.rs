@@ -19,7 +19,8 @@
 //!
 //! For tables with local secondary indexes DynamoDB can report the size of the item
 //! collection a write touched (`ReturnItemCollectionMetrics: SIZE`): all items sharing the
-//! partition key plus their entries in every local index, as a range in gigabytes.
+//! partition key plus their entries in every local index, as a range in gigabytes (see
+//! [`super::item_collection`], which also enforces the collection's size limit).
 
 use serde_json::{Map, Value, json};
 
@@ -27,6 +28,7 @@ use crate::capacity::{ConsumedCapacity, write_units};
 use crate::error::{DynamoError, Result};
 use crate::expr::{ConditionExpression, DocumentPath, project};
 use crate::key::PrimaryKey;
+use crate::ops::item_collection::collection_bytes;
 use crate::ops::item_request::ReturnValues;
 use crate::ops::legacy::ExpectedCondition;
 use crate::table::{IndexDef, IndexKind, Table};
@@ -199,12 +201,7 @@ pub(crate) fn item_collection_metrics(table: &Table, key: &PrimaryKey) -> Option
     if table.def.local_indexes.is_empty() {
         return None;
     }
-    let mut bytes = table.items().collection_bytes(&key.hash);
-    for index in &table.def.local_indexes {
-        if let Some(store) = table.index_items(&index.name) {
-            bytes += store.collection_bytes(&key.hash);
-        }
-    }
+    let bytes = collection_bytes(table, &key.hash);
     // AWS gives a one-gigabyte bracket around the estimate: [0.0, 1.0] for small ones.
     let lower = (bytes as f64 / GIGABYTE).floor();
     let mut collection_key = Map::new();

@@ -8,6 +8,10 @@
 //! the request ran, the units the engine reports are charged to every bucket involved;
 //! units served on borrowed table capacity are counted as such.
 //!
+//! An on-demand table given a maximum throughput (OnDemandThroughput) also has a
+//! table-wide bucket of one second at that rate, checked before any partition: a request
+//! finding it empty is throttled however idle the partitions are.
+//!
 //! A refusal is DynamoDB's: `ProvisionedThroughputExceededException` on a provisioned
 //! table, `ThrottlingException` on an on-demand one, with AWS's messages.
 
@@ -20,16 +24,24 @@ use super::table_model::{CapacityMode, TableModel};
 use crate::error::{DynamoError, ErrorKind};
 
 pub(crate) const PROVISIONED_MESSAGE: &str = "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.";
+/// The message AWS's developer guide shows for a request beyond an on-demand table's
+/// maximum throughput (throttling reason `TableReadMaxOnDemandThroughputExceeded` and
+/// friends).
+pub(crate) const MAXIMUM_MESSAGE: &str =
+    "Throughput exceeds the maximum OnDemandThroughput configured on table or index";
 pub(crate) const ON_DEMAND_MESSAGE: &str = "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html.";
 
-/// The error a throttled request gets on a table in `mode`.
-pub(crate) fn throttle_error(mode: CapacityMode) -> DynamoError {
-    match mode {
-        CapacityMode::Provisioned { .. } => DynamoError::new(
+/// The error a request throttled for `cause` gets on a table in `mode`.
+pub(crate) fn throttle_error(mode: CapacityMode, cause: ThrottleCause) -> DynamoError {
+    match (mode, cause) {
+        (_, ThrottleCause::OnDemandMaximum) => {
+            DynamoError::new(ErrorKind::Throttling, MAXIMUM_MESSAGE)
+        }
+        (CapacityMode::Provisioned { .. }, _) => DynamoError::new(
             ErrorKind::ProvisionedThroughputExceeded,
             PROVISIONED_MESSAGE,
         ),
-        CapacityMode::OnDemand => DynamoError::new(ErrorKind::Throttling, ON_DEMAND_MESSAGE),
+        (CapacityMode::OnDemand, _) => DynamoError::new(ErrorKind::Throttling, ON_DEMAND_MESSAGE),
     }
 }
 
@@ -49,6 +61,12 @@ pub(crate) fn admit(
 ) -> Result<(), ThrottleCause> {
     if model.mode == CapacityMode::OnDemand && model.peaks.adopt(now) {
         model.reshare(now);
+    }
+    // The maximum applies to the table as a whole, before any partition is asked.
+    if let Some(maximum) = model.maximum_lane(write)
+        && !maximum.admits(now)
+    {
+        return Err(ThrottleCause::OnDemandMaximum);
     }
     let table_has_room = if write {
         model.table_write.admits(now)
@@ -92,6 +110,9 @@ pub(crate) fn charge(
 ) -> ChargeSignals {
     let mut signals = ChargeSignals::default();
     let on_demand = model.mode == CapacityMode::OnDemand;
+    if let Some(maximum) = model.maximum_lane(write) {
+        maximum.spend(units);
+    }
     let (table_bucket, table_window) = if write {
         (&mut model.table_write, &mut model.write_window)
     } else {

@@ -28,7 +28,8 @@
 //! buckets), [`replica`], [`log`] (replication log and rewinding), [`partition`],
 //! [`table_model`] (one table's partitions and capacity mode), [`config`] (sampled
 //! latencies and lags), [`events`] (the bounded event ring), [`snapshot`] (what the views
-//! draw) and the service itself.
+//! draw), `in_flight` (transactions holding their items while they run) and the service
+//! itself.
 
 mod admission;
 pub mod bucket;
@@ -36,6 +37,7 @@ pub mod config;
 pub mod events;
 mod faults;
 pub mod hash_range;
+mod in_flight;
 pub mod layout;
 pub mod log;
 pub mod partition;
@@ -64,7 +66,9 @@ pub struct Realism {
     pub stale_reads: bool,
     /// Partition token buckets are enforced: requests beyond them are throttled.
     pub throttle: bool,
-    /// Responses take their sampled latency ([`Outcome::latency`] is non-zero).
+    /// Responses take their sampled latency ([`Outcome::latency`] is non-zero), and a
+    /// transaction holds its items for that long: requests touching them meanwhile
+    /// conflict.
     pub latency: bool,
 }
 

@@ -76,6 +76,8 @@ pub enum ThrottleCause {
     PartitionLimit,
     /// An on-demand table is beyond twice its previous peak.
     OnDemandPeak,
+    /// An on-demand table is at the maximum throughput it was given (OnDemandThroughput).
+    OnDemandMaximum,
 }
 
 /// One direction (reads or writes) of a partition's capacity.

@@ -415,9 +415,13 @@ fn batch_write<'a>(db: &Database, request: &'a Value) -> Option<Route<'a>> {
     (!route.tables.as_slice().is_empty()).then_some(route)
 }
 
-fn transact<'a>(db: &Database, request: &'a Value, write: bool) -> Option<Route<'a>> {
-    let mut route = Route::new(write);
-    route.transactional = true;
+/// The actions of a TransactWriteItems or TransactGetItems in request order: the table,
+/// the item's key, and whether the action writes it (a ConditionCheck or Get only reads).
+pub(crate) fn transaction_actions<'a>(
+    db: &Database,
+    request: &'a Value,
+) -> Option<Vec<(&'a str, PrimaryKey, bool)>> {
+    let mut actions = Vec::new();
     for action in request.get("TransactItems")?.as_array()? {
         let (kind, body) = action.as_object()?.iter().next()?;
         let name = text(body, "TableName")?;
@@ -428,6 +432,15 @@ fn transact<'a>(db: &Database, request: &'a Value, write: bool) -> Option<Route<
             "ConditionCheck" | "Get" => (request_key(table, body.get("Key")?)?, false),
             _ => return None,
         };
+        actions.push((name, key, logged));
+    }
+    Some(actions)
+}
+
+fn transact<'a>(db: &Database, request: &'a Value, write: bool) -> Option<Route<'a>> {
+    let mut route = Route::new(write);
+    route.transactional = true;
+    for (name, key, logged) in transaction_actions(db, request)? {
         route
             .table(name, true)?
             .targets

@@ -7,7 +7,8 @@
 //! 2. **Check the replicas**: a write needs a leader and a quorum, a strongly consistent
 //!    read a leader, an eventually consistent read any replica that serves reads. Without
 //!    them the request fails as DynamoDB's do mid-election (`InternalServerError`).
-//! 3. **Admit** it on each partition's buckets, or throttle it.
+//! 3. **Admit** it on each partition's buckets, or throttle it — unless it touches an item
+//!    a transaction in flight holds (see `in_flight.rs`), which is a conflict.
 //! 4. **Choose replicas** for an eventually consistent read (any of the three, by the
 //!    seeded RNG) and, if a chosen replica lags, *rewind* the items it has not caught up
 //!    on to their before-images.
@@ -41,13 +42,14 @@ use super::events::{
 };
 use super::faults::ActiveFault;
 use super::hash_range::{HashRange, hex};
+use super::in_flight::InFlight;
 use super::layout::{PARTITION_MAX_BYTES, partitions_for_size, partitions_for_throughput};
 use super::log::{LogRecord, Missed};
 use super::partition::SplitReason;
 use super::replica::ZONES;
 use super::replication::Action;
 use super::route::{self, Route, Target, member};
-use super::table_model::{CapacityMode, TableModel};
+use super::table_model::{CapacityMode, TableModel, effective_maximum};
 use crate::db::{Database, RequestContext};
 use crate::error::{DynamoError, ErrorKind};
 use crate::key::{KeyValue, PrimaryKey};
@@ -87,6 +89,8 @@ pub struct DynamoService {
     pub(super) next_request: u64,
     pub(super) zones_down: BTreeSet<String>,
     pub(super) faults: Vec<ActiveFault>,
+    /// Items held by transactions still in flight (only ever with latency realism).
+    pub(super) in_flight: InFlight,
 }
 
 /// What a request's latency is made of.
@@ -243,6 +247,7 @@ impl DynamoService {
             next_request: 0,
             zones_down: BTreeSet::new(),
             faults: Vec::new(),
+            in_flight: InFlight::default(),
         }
     }
 
@@ -326,6 +331,10 @@ impl DynamoService {
         };
         let sampled = self.latency(timing);
         event.latency_us = sampled.as_micros();
+        // A transaction holds its items for as long as its client waits for it.
+        if self.realism.latency && operation == "TransactWriteItems" && result.is_ok() {
+            self.in_flight.hold(&self.db, request, now, now + sampled);
+        }
         if let Err(err) = &result {
             event.rare().error = Some(err.kind.name());
         }
@@ -407,6 +416,13 @@ impl DynamoService {
 
         if self.realism.stale_reads && !self.available(plans, route) {
             return (Err(unavailable_error()), Timing::of(Class::Refused));
+        }
+        if self.realism.latency
+            && let Some(err) = self
+                .in_flight
+                .conflict(&self.db, operation, request, route, now)
+        {
+            return (Err(err), Timing::of(Class::Refused));
         }
         if let Some(err) = self.admit(plans, route, now, event) {
             return (Err(err), Timing::of(Class::Refused));
@@ -552,7 +568,7 @@ impl DynamoService {
                     write: route.write,
                     cause,
                 });
-                return Some(throttle_error(model.mode));
+                return Some(throttle_error(model.mode, cause));
             }
         }
         None
@@ -939,6 +955,10 @@ impl DynamoService {
                     .ne(globals())
                 {
                     model.sync_indexes(table);
+                }
+                let maximum = effective_maximum(table);
+                if model.maximum != maximum {
+                    model.set_maximum(maximum, now);
                 }
                 if model.mode != mode {
                     model.mode = mode;

@@ -7,7 +7,8 @@
 //! lends unused table capacity to a partition whose own share is spent. An on-demand
 //! table has no per-partition shares: it serves up to twice its previous peak (at first
 //! 12,000 RCU / 4,000 WCU), adopting a new peak only [`ON_DEMAND_SCALE_WINDOW`] after
-//! reaching it, and splits partitions ahead of the traffic it may have to serve.
+//! reaching it, and splits partitions ahead of the traffic it may have to serve — up to the
+//! maximum throughput the table may have been given, beyond which it throttles.
 //!
 //! A split replaces a partition by two children with new ids; `lineage` remembers them,
 //! so anything addressed to the parent (a pending log apply, a fault on `p3`) finds its
@@ -26,7 +27,7 @@ use super::layout::{PARTITION_MAX_RCU, PARTITION_MAX_WCU, initial_partitions};
 use super::log::ReplicationLog;
 use super::partition::{Heat, Lane, Partition, SplitReason, SplitState};
 use super::replica::{Replica, ReplicaKind, ZONES};
-use crate::table::{BillingMode, IndexKind, Table};
+use crate::table::{BillingMode, IndexKind, OnDemandMaximum, Table};
 use crate::value::item_size;
 
 /// Partitions a new on-demand table starts with: enough for 12,000 RCU or 4,000 WCU.
@@ -143,10 +144,24 @@ pub struct TableModel {
     pub version: u64,
     /// Partitions an on-demand table is scaling out to, ahead of its traffic.
     pub wanted_partitions: u32,
+    /// An on-demand table's maximum throughput (OnDemandThroughput), as buckets of one
+    /// second at the maximum rate; requests beyond it are throttled.
+    pub maximum: OnDemandMaximum,
+    pub maximum_read: Option<TokenBucket>,
+    pub maximum_write: Option<TokenBucket>,
     /// The name and id, shared with actions and events.
     pub(crate) handle: Arc<TableHandle>,
     /// `global_indexes`, shared with actions and events.
     pub(crate) index_names: Vec<Arc<str>>,
+}
+
+/// The maximum throughput that applies to `table`: its OnDemandThroughput while it is
+/// on-demand, none otherwise.
+pub(crate) fn effective_maximum(table: &Table) -> OnDemandMaximum {
+    match table.def.billing {
+        BillingMode::PayPerRequest => table.def.on_demand_maximum,
+        BillingMode::Provisioned(_) => OnDemandMaximum::default(),
+    }
 }
 
 fn table_rates(mode: CapacityMode, peaks: &Peaks) -> (f64, f64) {
@@ -187,6 +202,9 @@ impl TableModel {
             lineage: BTreeMap::new(),
             version: 0,
             wanted_partitions: 0,
+            maximum: OnDemandMaximum::default(),
+            maximum_read: None,
+            maximum_write: None,
             handle: Arc::new(TableHandle {
                 name: Arc::from(def.name.as_str()),
                 table_id: def.table_id.clone(),
@@ -194,6 +212,7 @@ impl TableModel {
             index_names: Vec::new(),
         };
         model.sync_indexes(table);
+        model.set_maximum(effective_maximum(table), now);
         for range in HashRange::even(count) {
             let id = model.next_partition_id;
             model.next_partition_id += 1;
@@ -252,6 +271,26 @@ impl TableModel {
         }
         self.table_read.reshape(now, read, read);
         self.table_write.reshape(now, write, write);
+    }
+
+    /// Caps an on-demand table at `maximum` from `now` on (an empty one lifts the caps).
+    pub fn set_maximum(&mut self, maximum: OnDemandMaximum, now: SimTime) {
+        let bucket = |units: Option<i64>| {
+            let rate = units.filter(|u| *u > 0)? as f64;
+            Some(TokenBucket::new(rate, rate, rate, now))
+        };
+        self.maximum_read = bucket(maximum.read);
+        self.maximum_write = bucket(maximum.write);
+        self.maximum = maximum;
+    }
+
+    /// The bucket of the maximum throughput for reads or writes, if there is one.
+    pub(crate) fn maximum_lane(&mut self, write: bool) -> Option<&mut TokenBucket> {
+        if write {
+            self.maximum_write.as_mut()
+        } else {
+            self.maximum_read.as_mut()
+        }
     }
 
     /// Follows the table's global secondary indexes (added or dropped by UpdateTable).

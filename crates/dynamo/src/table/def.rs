@@ -41,10 +41,75 @@ pub enum BillingMode {
 }
 
 impl BillingMode {
+    /// The provisioned throughput; `None` on-demand.
+    pub fn throughput(self) -> Option<Throughput> {
+        match self {
+            BillingMode::Provisioned(t) => Some(t),
+            BillingMode::PayPerRequest => None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             BillingMode::Provisioned(_) => "PROVISIONED",
             BillingMode::PayPerRequest => "PAY_PER_REQUEST",
+        }
+    }
+}
+
+/// A maximum on-demand throughput (OnDemandThroughput): read and write request units per
+/// second a table or global secondary index may serve, each `None` when it has no maximum.
+/// Only an UpdateTable response shows -1, echoing a maximum that request removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OnDemandMaximum {
+    pub read: Option<i64>,
+    pub write: Option<i64>,
+}
+
+impl OnDemandMaximum {
+    pub fn is_empty(&self) -> bool {
+        self.read.is_none() && self.write.is_none()
+    }
+}
+
+/// Warm throughput: the read and write units per second a table (or global secondary
+/// index) can serve at once, without waiting for DynamoDB to scale — an on-demand table's
+/// initial 12,000 / 4,000, a provisioned table's capacity, or more when asked for. It only
+/// ever grows: it remembers the highest capacity the table was ever ready for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WarmThroughput {
+    pub read: u64,
+    pub write: u64,
+    /// UPDATING in the response of the request that raised it, ACTIVE otherwise.
+    pub status: TableStatus,
+}
+
+/// The warm throughput every on-demand table starts with.
+pub const ON_DEMAND_WARM: Throughput = Throughput {
+    read: 12_000,
+    write: 4_000,
+};
+
+impl WarmThroughput {
+    /// The warm throughput of a table or index with `throughput` provisioned (`None`:
+    /// on-demand), before anyone raised it.
+    pub fn initial(throughput: Option<Throughput>) -> WarmThroughput {
+        let units = throughput.unwrap_or(ON_DEMAND_WARM);
+        WarmThroughput {
+            read: units.read,
+            write: units.write,
+            status: TableStatus::Active,
+        }
+    }
+
+    /// At least `throughput` (`None`: on-demand's initial throughput): what a table or
+    /// index is warm for once it has served under it.
+    pub fn at_least(self, throughput: Option<Throughput>) -> WarmThroughput {
+        let floor = WarmThroughput::initial(throughput);
+        WarmThroughput {
+            read: self.read.max(floor.read),
+            write: self.write.max(floor.write),
+            status: self.status,
         }
     }
 }
@@ -86,6 +151,10 @@ pub struct IndexDef {
     pub status: TableStatus,
     /// While a new GSI is backfilling from the table.
     pub backfilling: bool,
+    /// A GSI's maximum on-demand throughput (empty for LSIs and provisioned tables).
+    pub on_demand_maximum: OnDemandMaximum,
+    /// A GSI's warm throughput (LSIs share the table's).
+    pub warm: WarmThroughput,
 }
 
 impl IndexDef {
@@ -119,6 +188,9 @@ pub struct TableDef {
     pub table_id: String,
     pub arn: String,
     pub deletion_protection: bool,
+    /// The maximum on-demand throughput (always empty on a provisioned table).
+    pub on_demand_maximum: OnDemandMaximum,
+    pub warm: WarmThroughput,
     /// When the last throughput decrease/increase happened, for DescribeTable.
     pub last_increase: Option<SimTime>,
     pub last_decrease: Option<SimTime>,

@@ -16,7 +16,10 @@ use std::collections::BTreeMap;
 use crate::error::{DynamoError, Result};
 use crate::key::{KeyValue, PrimaryKey};
 use crate::value::{AttributeValue, Item};
-pub use def::{BillingMode, IndexDef, IndexKind, Projection, TableDef, TableStatus, Throughput};
+pub use def::{
+    BillingMode, IndexDef, IndexKind, OnDemandMaximum, Projection, TableDef, TableStatus,
+    Throughput, WarmThroughput,
+};
 pub use store::{Collection, EntryKey, ItemStore, Slot};
 
 #[derive(Debug, Clone)]

@@ -44,9 +44,17 @@ pub struct EntryKey {
 /// The entries sharing one partition key, in sort-key order.
 pub type Collection = BTreeMap<EntryKey, Item>;
 
+/// One collection and the total size of its entries, kept as they change so that the
+/// size of an item collection (which local secondary indexes limit) costs no walk.
+#[derive(Debug, Clone, Default)]
+struct Group {
+    entries: Collection,
+    bytes: u64,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ItemStore {
-    slots: BTreeMap<Slot, Collection>,
+    slots: BTreeMap<Slot, Group>,
     count: u64,
     bytes: u64,
 }
@@ -71,42 +79,40 @@ impl ItemStore {
     }
 
     pub fn get(&self, partition: &KeyValue, entry: &EntryKey) -> Option<&Item> {
-        self.slots.get(&Slot::of(partition))?.get(entry)
+        self.slots.get(&Slot::of(partition))?.entries.get(entry)
     }
 
     /// Stores `item`, returning the entry it replaced.
     pub fn insert(&mut self, partition: &KeyValue, entry: EntryKey, item: Item) -> Option<Item> {
         let added = item_size(&item) as u64;
-        let old = self
-            .slots
-            .entry(Slot::of(partition))
-            .or_default()
-            .insert(entry, item);
-        match &old {
-            Some(old_item) => {
-                self.bytes = self.bytes.saturating_sub(item_size(old_item) as u64);
-            }
-            None => self.count += 1,
+        let group = self.slots.entry(Slot::of(partition)).or_default();
+        let old = group.entries.insert(entry, item);
+        let removed = old.as_ref().map_or(0, |old| item_size(old) as u64);
+        group.bytes = group.bytes.saturating_sub(removed) + added;
+        self.bytes = self.bytes.saturating_sub(removed) + added;
+        if old.is_none() {
+            self.count += 1;
         }
-        self.bytes += added;
         old
     }
 
     pub fn remove(&mut self, partition: &KeyValue, entry: &EntryKey) -> Option<Item> {
         let slot = Slot::of(partition);
-        let collection = self.slots.get_mut(&slot)?;
-        let old = collection.remove(entry)?;
-        if collection.is_empty() {
+        let group = self.slots.get_mut(&slot)?;
+        let old = group.entries.remove(entry)?;
+        let removed = item_size(&old) as u64;
+        group.bytes = group.bytes.saturating_sub(removed);
+        if group.entries.is_empty() {
             self.slots.remove(&slot);
         }
         self.count = self.count.saturating_sub(1);
-        self.bytes = self.bytes.saturating_sub(item_size(&old) as u64);
+        self.bytes = self.bytes.saturating_sub(removed);
         Some(old)
     }
 
     /// The item collection of one partition key.
     pub fn collection(&self, partition: &KeyValue) -> Option<&Collection> {
-        self.slots.get(&Slot::of(partition))
+        self.slots.get(&Slot::of(partition)).map(|g| &g.entries)
     }
 
     /// All collections in key-space order, starting after (or at) `from`.
@@ -114,13 +120,16 @@ impl ItemStore {
         &self,
         from: Bound<&Slot>,
     ) -> impl DoubleEndedIterator<Item = (&Slot, &Collection)> {
-        self.slots.range::<Slot, _>((from, Bound::Unbounded))
+        self.slots
+            .range::<Slot, _>((from, Bound::Unbounded))
+            .map(|(slot, group)| (slot, &group.entries))
     }
 
     /// Every entry in key-space order: (partition slot, entry key, item).
     pub fn iter(&self) -> impl Iterator<Item = (&Slot, &EntryKey, &Item)> {
-        self.slots.iter().flat_map(|(slot, collection)| {
-            collection
+        self.slots.iter().flat_map(|(slot, group)| {
+            group
+                .entries
                 .iter()
                 .map(move |(entry, item)| (slot, entry, item))
         })
@@ -131,11 +140,11 @@ impl ItemStore {
         self.slots.len()
     }
 
-    /// Size in bytes of one item collection (for ReturnItemCollectionMetrics).
-    pub fn collection_bytes(&self, partition: &KeyValue) -> u64 {
-        self.collection(partition)
-            .map(|c| c.values().map(|i| item_size(i) as u64).sum())
-            .unwrap_or(0)
+    /// The number of entries and their total size in bytes in one item collection.
+    pub fn collection_size(&self, partition: &KeyValue) -> (u64, u64) {
+        self.slots
+            .get(&Slot::of(partition))
+            .map_or((0, 0), |g| (g.entries.len() as u64, g.bytes))
     }
 }
 
@@ -197,6 +206,12 @@ mod tests {
         assert_eq!(store.len(), 3);
         let bytes: u64 = store.iter().map(|(_, _, i)| item_size(i) as u64).sum();
         assert_eq!(store.size_bytes(), bytes);
+        assert_eq!(
+            store.collection_size(&pk),
+            (3, bytes),
+            "kept per collection"
+        );
+        assert_eq!(store.collection_size(&KeyValue::S("b".into())), (0, 0));
     }
 
     #[test]
