@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const dist = join(root, 'dist');
+const dist = process.env.DYNAPLAY_DIST ?? join(root, 'dist');
 const budget = JSON.parse(readFileSync(join(root, 'budget.json'), 'utf8'));
 
 const counted = new Set(['.wasm', '.js', '.css']);

@@ -1,7 +1,8 @@
 // The EMR view in a real headless Chromium: create a cluster, upload a text file, run word
 // count on it and read the output table and the Gantt chart; kill a core node mid-job and
 // see its tasks re-run; run one of the MapReduce paper's experiments to the end and compare
-// it with the paper; export the job for a real EMR cluster.
+// it with the paper; read a DynamoDB table through the connector and find its Scan pages
+// on the Partitions view; export the job for a real EMR cluster.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -285,6 +286,24 @@ test('a DynamoDB table as input: grouped and summed through the connector', asyn
   });
   // 400 RCU at half: 200 units a second, so the connector runs two mappers.
   assert.equal(await page.getByTestId('emr-dag-map').getAttribute('data-total'), '2');
+
+  // The mappers read the live table with Scan pages through the page's own DynamoDB: the
+  // job's counters say what that cost the table...
+  const counter = async (name) => Number((await page.getByTestId('emr-counters')
+    .locator(`[data-counter=${name}] dd`).textContent()).replace(/,/g, ''));
+  const scans = await counter('DYNAMODB_SCANS');
+  assert.ok(scans >= 2, `one Scan page or more per mapper: ${scans}`);
+  assert.ok(await counter('DYNAMODB_READ_UNITS') > 0);
+  assert.equal(await counter('DYNAMODB_THROTTLED_SCANS'), 0, 'no throttling unless realism asks for it');
+  // ...and the Partitions view shows those reads on the table's partitions (nothing else
+  // has read the table: it was only written).
+  await page.evaluate(() => { window.location.hash = '#/partitions'; });
+  await page.getByTestId('partitions-view').waitFor();
+  await page.getByTestId('partitions-table').selectOption('Scores');
+  const cards = page.locator('[data-testid^="partition-card-"]');
+  await cards.first().waitFor();
+  const served = await cards.evaluateAll((els) => els.reduce((n, e) => n + Number(e.dataset.readsServed), 0));
+  assert.equal(served, scans, 'every read the table served was one of the job\'s Scan pages');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -17,11 +17,15 @@
 //! **adding nodes does not make it faster**; only more read capacity (or a higher
 //! percentage, at the expense of the application using the table) does.
 //!
-//! Everything here is a pure function of the table's size and capacity, so the world can
-//! later feed it a live table's numbers; [`TokenBucket`] and [`scan_duration`] turn a
-//! split's byte count into simulated time.
+//! Everything here is a pure function of the table's size and capacity. A job given the
+//! table's items outright (a script, a test) takes its timing from [`TokenBucket`] and
+//! [`scan_duration`], which turn a split's byte count into simulated time. A job reading a
+//! *live* table (see [`crate::table_source`]) really sends its Scan pages, sized by
+//! [`page_items`] and paced by a [`PagePacer`]: the connector learns what a page cost only
+//! from the response, so it pays afterwards and lets the next page wait out the debt.
+//! Refused pages are retried after [`retry_delay`], doubling each time.
 
-use dynaplay_sim::SimDuration;
+use dynaplay_sim::{SimDuration, SimTime};
 use serde::Serialize;
 
 use crate::error::{EmrError, Result};
@@ -36,6 +40,13 @@ pub const MIN_UNITS_PER_MAPPER: u64 = 100;
 pub const BYTES_PER_READ_UNIT: f64 = 8192.0;
 /// A Scan page is at most 1 MB.
 pub const SCAN_PAGE_BYTES: u64 = 1 << 20;
+/// Read capacity the connector assumes for an on-demand table
+/// (`DEFAULT_CAPACITY_FOR_ON_DEMAND` in the connector).
+pub const ON_DEMAND_READ_UNITS: f64 = 40_000.0;
+/// The first wait after a refused Scan page; each refusal in a row doubles it...
+pub const FIRST_RETRY_DELAY: SimDuration = SimDuration::from_millis(100);
+/// ...up to this.
+pub const MAX_RETRY_DELAY: SimDuration = SimDuration::from_millis(6_400);
 
 /// ⌊RCU × percent⌋, at least 1.
 pub fn read_rate(read_capacity_units: f64, read_percent: f64) -> u64 {
@@ -176,6 +187,81 @@ pub fn scan_duration(bytes: u64, units_per_second: f64) -> SimDuration {
     SimDuration::from_secs_f64(secs)
 }
 
+/// Items per Scan page: about one second of a split's read units, given the table's
+/// average item size. DynamoDB still ends a page at 1 MB.
+pub fn page_items(units_per_split: f64, average_item_bytes: f64) -> u32 {
+    let bytes = units_per_split * BYTES_PER_READ_UNIT;
+    let items = (bytes / average_item_bytes.max(1.0)).floor();
+    if items.is_finite() && items >= 1.0 {
+        items.min(f64::from(u32::MAX)) as u32
+    } else {
+        1
+    }
+}
+
+/// How long to wait before retrying after `refusals` refused pages in a row (1, 2, ...).
+pub fn retry_delay(refusals: u32) -> SimDuration {
+    let doublings = refusals.saturating_sub(1).min(16);
+    FIRST_RETRY_DELAY
+        .saturating_mul(1u64 << doublings)
+        .min(MAX_RETRY_DELAY)
+}
+
+/// Paces one split's live Scan pages: a bucket of `rate` read units per second holding
+/// one second's worth, charged after each page with what the page consumed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagePacer {
+    rate: f64,
+    tokens: f64,
+    updated: SimTime,
+}
+
+impl PagePacer {
+    /// A full bucket at `now`.
+    pub fn new(rate: f64, now: SimTime) -> PagePacer {
+        let rate = if rate.is_finite() && rate > 0.0 {
+            rate
+        } else {
+            1.0
+        };
+        PagePacer {
+            rate,
+            tokens: rate,
+            updated: now,
+        }
+    }
+
+    fn refill(&mut self, now: SimTime) {
+        if now > self.updated {
+            let elapsed = (now - self.updated).as_secs_f64();
+            self.tokens = (self.tokens + self.rate * elapsed).min(self.rate);
+            self.updated = now;
+        }
+    }
+
+    /// Pays for a page that consumed `units` at `now` (possibly into debt).
+    pub fn spend(&mut self, units: f64, now: SimTime) {
+        self.refill(now);
+        self.tokens -= units.max(0.0);
+    }
+
+    /// When the next page may be sent: at once while the bucket holds anything, else
+    /// when the refill has paid off the debt.
+    pub fn next_page_at(&mut self, now: SimTime) -> SimTime {
+        self.refill(now);
+        if self.tokens >= 0.0 {
+            now
+        } else {
+            now + SimDuration::from_secs_f64(-self.tokens / self.rate)
+        }
+    }
+
+    /// Read units per second.
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +306,33 @@ mod tests {
         let d = scan_duration(8 << 20, 100.0);
         assert!((d.as_secs_f64() - 9.24).abs() < 0.01, "{d}");
         assert_eq!(scan_duration(0, 100.0), SimDuration::ZERO);
+    }
+
+    #[test]
+    fn live_pages_are_sized_to_the_rate_and_paid_for_afterwards() {
+        // 100 units a second buy 800 KiB: 200 items of 4 KiB.
+        assert_eq!(page_items(100.0, 4096.0), 200);
+        assert_eq!(page_items(0.1, 4096.0), 1, "at least one item");
+        let mut pacer = PagePacer::new(100.0, SimTime::ZERO);
+        assert_eq!(pacer.next_page_at(SimTime::ZERO), SimTime::ZERO);
+        // A page of 150 units leaves a debt of 50: half a second.
+        pacer.spend(150.0, SimTime::ZERO);
+        assert_eq!(pacer.next_page_at(SimTime::ZERO), SimTime::from_millis(500));
+        // Ten pages of 100 units take about ten seconds: the rate holds.
+        let mut at = SimTime::from_millis(500);
+        for _ in 0..10 {
+            at = pacer.next_page_at(at);
+            pacer.spend(100.0, at);
+        }
+        assert_eq!(pacer.next_page_at(at), SimTime::from_millis(10_500));
+    }
+
+    #[test]
+    fn refused_pages_back_off_exponentially_up_to_a_cap() {
+        let delays: Vec<u64> = (1..=9)
+            .map(|n| retry_delay(n).as_micros() / 1_000)
+            .collect();
+        assert_eq!(delays, [100, 200, 400, 800, 1600, 3200, 6400, 6400, 6400]);
+        assert_eq!(retry_delay(u32::MAX), MAX_RETRY_DELAY);
     }
 }

@@ -18,7 +18,8 @@
 //!   records, map output, partitions and reduce output. The computation is real.
 //! * [`cluster`]: the event-driven simulation — lifecycle, steps, resizing, failures, and a
 //!   MapReduce job's scheduling, shuffle and speculative execution on simulated time.
-//! * [`connector`]: the EMR DynamoDB connector's arithmetic for reading a table.
+//! * [`connector`]: the EMR DynamoDB connector's arithmetic for reading a table, and
+//!   [`table_source`]: what a cluster asks of DynamoDB to read a live one.
 //! * [`presets`]: the MapReduce paper's (OSDI 2004) grep and sort experiments.
 //! * [`events`], [`snapshot`], [`summary`], [`series`]: what the outside sees.
 //!
@@ -41,6 +42,7 @@ pub mod script;
 pub mod series;
 pub mod snapshot;
 pub mod summary;
+pub mod table_source;
 pub mod yarn;
 
 pub use cluster::{
@@ -53,7 +55,8 @@ pub use events::{EmrEvent, EventKind};
 pub use hdfs::FileData;
 pub use ids::{AttemptId, BlockId, JobId, NodeId, StepId, TaskKind, TaskRef};
 pub use jobs::JobLogic;
-pub use mapreduce::{JobConfig, JobInput, JobSpec, TableInput};
+pub use mapreduce::{JobConfig, JobInput, JobSpec, LiveTable, TableInput};
 pub use node::{HealthModel, NodeRole};
 pub use snapshot::ClusterSnapshot;
 pub use summary::JobSummary;
+pub use table_source::{NoTables, ScanPage, ScanReply, ScanRequest, TableSource};

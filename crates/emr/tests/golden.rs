@@ -377,6 +377,7 @@ impl Session {
                         items,
                         read_capacity_units: a.num("rcu").unwrap_or(100) as f64,
                         read_percent: a.get("percent").map_or(0.5, |p| p.parse().unwrap()),
+                        live: None,
                     },
                 );
             }

@@ -13,9 +13,14 @@
 //! of a running traffic generator at their simulated arrival times. Whether clients feel
 //! the physical model (stale reads, throttling, latency) is the [`Realism`] setting; the
 //! model itself always runs, so the views can show it.
+//!
+//! EMR clusters live here too (see `emr.rs`): advancing the world moves them in lockstep
+//! with DynamoDB and the traffic, and a job reading a table sends its Scan pages to the
+//! world's own DynamoDB at their simulated instants.
 
 mod clock;
 mod dax;
+mod emr;
 pub mod traffic;
 
 pub use clock::Clock;
@@ -23,6 +28,7 @@ pub use dynaplay_dynamo as dynamo;
 pub use dynaplay_dynamo::dax::{ClusterSpec, DaxError, DaxOutcome, DaxService, DaxSnapshot};
 pub use dynaplay_dynamo::physical::{Outcome, Realism, Snapshot};
 pub use dynaplay_sim::{SimDuration, SimTime};
+pub use emr::{EMR_CLIENT, EmrRun, WorldCluster};
 pub use traffic::{KeySkew, TrafficError, TrafficSpec, TrafficStats};
 
 use dynaplay_dynamo::physical::events::Event;
@@ -38,6 +44,7 @@ pub const CONSOLE: &str = "console";
 /// RNG stream labels, forked in this order at start-up.
 const DYNAMO_STREAM: u64 = 1;
 const TRAFFIC_STREAM: u64 = 2;
+const EMR_STREAM: u64 = 3;
 
 /// Everything that is simulated, behind one seed.
 #[derive(Debug)]
@@ -50,6 +57,8 @@ pub struct World {
     traffic: Option<Traffic>,
     /// DAX clusters in front of `dynamo` (see `dax.rs`).
     dax: DaxService,
+    /// EMR clusters on the world's clock (see `emr.rs`).
+    emr: emr::EmrClusters,
 }
 
 impl World {
@@ -60,6 +69,7 @@ impl World {
         let mut rng = SimRng::seed_from(seed);
         let dynamo = DynamoService::new(Database::default(), rng.fork(DYNAMO_STREAM));
         let traffic_rng = rng.fork(TRAFFIC_STREAM);
+        let emr = emr::EmrClusters::new(rng.fork(EMR_STREAM));
         World {
             seed,
             clock: Clock::default(),
@@ -68,6 +78,7 @@ impl World {
             traffic_rng,
             traffic: None,
             dax: DaxService::new(seed),
+            emr,
         }
     }
 
@@ -88,22 +99,33 @@ impl World {
     }
 
     /// Moves simulated time forward by `by`, running replication, splits, elections,
-    /// scheduled faults and generated traffic on the way.
+    /// scheduled faults, generated traffic and EMR clusters on the way.
     pub fn advance(&mut self, by: SimDuration) {
         let until = self.now() + by;
-        while let Some(at) = self
-            .traffic
-            .as_ref()
-            .map(Traffic::next_at)
-            .filter(|at| *at <= until)
-        {
+        loop {
+            // Traffic up to the next EMR event (a tie goes to the traffic), then that event.
+            let emr_at = self.emr.next_at().filter(|at| *at <= until);
+            let horizon = emr_at.unwrap_or(until);
+            while let Some(at) = self
+                .traffic
+                .as_ref()
+                .map(Traffic::next_at)
+                .filter(|at| *at <= horizon)
+            {
+                if at > self.now() {
+                    self.clock.advance(at - self.now());
+                }
+                self.issue_traffic(at);
+            }
+            let Some(at) = emr_at else { break };
             if at > self.now() {
                 self.clock.advance(at - self.now());
             }
-            self.issue_traffic(at);
+            self.emr.step(&mut self.dynamo);
         }
         self.clock.advance(until - self.now());
         self.dynamo.advance_to(until);
+        self.emr.catch_up(until, &mut self.dynamo);
     }
 
     fn issue_traffic(&mut self, at: SimTime) {

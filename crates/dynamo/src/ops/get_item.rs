@@ -17,7 +17,6 @@ use crate::ops::item_read::{ReadProjection, read_cost, read_kind};
 use crate::ops::item_request::{decode_item, required};
 use crate::ops::legacy::{check_attributes_to_get, read_attributes_to_get};
 use crate::request::{Fields, Violations};
-use crate::value::item_to_wire;
 
 pub(crate) const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Projection];
 
@@ -59,7 +58,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
 
     let mut response = Map::new();
     if let Some(item) = item {
-        response.insert("Item".into(), item_to_wire(&projection.apply(item)));
+        response.insert("Item".into(), projection.to_wire(item));
     }
     if let Some(wire) = capacity.to_wire(ReturnConsumedCapacity::parse(consumed)) {
         response.insert("ConsumedCapacity".into(), wire);

@@ -9,7 +9,8 @@
 use crate::capacity::{ReadKind, read_units};
 use crate::expr::ProjectionExpression;
 use crate::ops::legacy::attributes_to_get;
-use crate::value::{Item, item_size};
+use crate::value::{Item, item_size, item_to_wire};
+use serde_json::Value;
 
 /// Which parts of an item a read returns.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +38,15 @@ impl ReadProjection {
             ReadProjection::All => item.clone(),
             ReadProjection::Expression(expression) => expression.apply(item),
             ReadProjection::Names(names) => attributes_to_get(item, names),
+        }
+    }
+
+    /// The projected item in its wire shape. The whole item goes straight to JSON, without
+    /// the copy [`ReadProjection::apply`] makes.
+    pub(crate) fn to_wire(&self, item: &Item) -> Value {
+        match self {
+            ReadProjection::All => item_to_wire(item),
+            _ => item_to_wire(&self.apply(item)),
         }
     }
 }

@@ -285,7 +285,9 @@ pub(crate) struct PageReader<'a> {
     target: Target<'a>,
     request: &'a ReadRequest,
     fetch: bool,
-    items: Vec<Item>,
+    /// The kept items, already in their wire shape: the response is all they are for, so
+    /// they go straight from the stored item to JSON without an intermediate copy.
+    items: Vec<Value>,
     count: u64,
     scanned: u64,
     bytes: u64,
@@ -336,9 +338,11 @@ impl<'a> PageReader<'a> {
             self.count += 1;
             match (self.request.select, &self.request.projection) {
                 (Select::Count, _) => {}
-                (Select::AllProjected, _) => self.items.push(entry.clone()),
-                (Select::Specific, Some(projection)) => self.items.push(projection.apply(visible)),
-                _ => self.items.push(visible.clone()),
+                (Select::AllProjected, _) => self.items.push(item_to_wire(entry)),
+                (Select::Specific, Some(projection)) => {
+                    self.items.push(item_to_wire(&projection.apply(visible)))
+                }
+                _ => self.items.push(item_to_wire(visible)),
             }
         }
         if self.is_full() {
@@ -388,10 +392,7 @@ impl<'a> PageReader<'a> {
         }
         response.insert("Count".into(), json!(self.count));
         if self.request.select != Select::Count {
-            response.insert(
-                "Items".into(),
-                Value::Array(self.items.iter().map(item_to_wire).collect()),
-            );
+            response.insert("Items".into(), Value::Array(self.items));
         }
         if let Some(key) = &self.last_key {
             response.insert("LastEvaluatedKey".into(), item_to_wire(key));

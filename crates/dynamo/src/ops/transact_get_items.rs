@@ -21,7 +21,7 @@ use crate::ops::item_read::{ReadProjection, read_cost};
 use crate::ops::item_request::{decode_item_value, required};
 use crate::ops::transaction::{MAX_ACTIONS, check_distinct};
 use crate::request::{Fields, Violations, type_error};
-use crate::value::{Item, item_to_wire};
+use crate::value::Item;
 
 const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Projection];
 
@@ -130,7 +130,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
             .read(read_cost(item, ReadKind::Transactional));
         let mut entry = Map::new();
         if let Some(item) = item {
-            entry.insert("Item".into(), item_to_wire(&projection.apply(item)));
+            entry.insert("Item".into(), projection.to_wire(item));
         }
         responses.push(Value::Object(entry));
     }

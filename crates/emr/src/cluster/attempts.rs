@@ -3,7 +3,9 @@
 //! A map attempt's duration is planned when it starts — launch, read (from its own disk,
 //! over the network, or from DynamoDB at the connector's rate), compute, spill — from the
 //! data sizes, the node's speed and health, and the job's costs; and the map really runs
-//! over its split then, so its output is known. A reduce attempt launches, shuffles (see
+//! over its split then, so its output is known. (A map reading a live table cannot know
+//! its read in advance: it scans page by page, see `scan.rs`, and plans the rest when
+//! its last page is in.) A reduce attempt launches, shuffles (see
 //! `shuffle.rs`), then computes its output over the committed map outputs and plans its
 //! merge-sort, reduce and replicated write.
 //!
@@ -26,7 +28,7 @@ use crate::mapreduce::compute;
 use crate::yarn::ContainerKind;
 
 impl Cluster {
-    fn new_attempt(
+    pub(crate) fn new_attempt(
         job: &mut JobRun,
         task: TaskRef,
         node: NodeId,
@@ -65,12 +67,13 @@ impl Cluster {
             out_bytes: 0,
             jitter,
             shuffle_done: None,
+            scan: None,
         });
         id
     }
 
     /// Draws whether an attempt fails (always two draws, so the stream never shifts).
-    fn draw_failure(&mut self, p: f64) -> Option<f64> {
+    pub(crate) fn draw_failure(&mut self, p: f64) -> Option<f64> {
         let fails = self.rng.tasks.chance(p);
         let at = self.rng.tasks.next_f64();
         fails.then_some(at)
@@ -91,6 +94,15 @@ impl Cluster {
         let jitter = self.config.health.sample_attempt(&mut self.rng.tasks);
         let random_failure = self.draw_failure(job.config.failures.map_attempt_failure);
         let injected = self.take_injection(TaskRef::Map(m), node);
+        if matches!(job.source, InputSource::LiveTable(_)) {
+            let doom = if injected {
+                Some(("injected failure".to_string(), 0.5))
+            } else {
+                random_failure.map(|u| ("task attempt failed".to_string(), u))
+            };
+            self.start_live_map(job, node, m, speculative, jitter, doom);
+            return;
+        }
         let Some(task) = job.maps.get(m as usize) else {
             return;
         };
@@ -99,7 +111,7 @@ impl Cluster {
             .block
             .is_none_or(|b| self.hdfs.readable(b, |n| self.datanode_up(n)));
         let locality = match &job.source {
-            InputSource::Table(_) => Locality::NotApplicable,
+            InputSource::Table(_) | InputSource::LiveTable(_) => Locality::NotApplicable,
             _ if split.hosts.contains(&node) => Locality::NodeLocal,
             _ => Locality::OffNode,
         };
@@ -322,6 +334,7 @@ impl Cluster {
             a.state = state;
             a.end = Some(now);
             a.seq = a.seq.wrapping_add(1);
+            a.scan = None;
         }
     }
 

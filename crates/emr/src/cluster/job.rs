@@ -126,6 +126,9 @@ pub struct Attempt {
     pub(crate) jitter: f64,
     #[serde(skip)]
     pub(crate) shuffle_done: Option<SimTime>,
+    /// A map reading a live table: where its segments are (see `scan.rs`).
+    #[serde(skip)]
+    pub(crate) scan: Option<Box<super::scan::ScanState>>,
 }
 
 impl Attempt {
@@ -184,6 +187,17 @@ pub enum InputSource {
     Synthetic { files: usize },
     /// A DynamoDB table via the connector.
     Table(ConnectorPlan),
+    /// A live DynamoDB table, scanned while the maps run.
+    LiveTable(LiveRead),
+}
+
+/// How a job reads a live table.
+#[derive(Debug, Clone)]
+pub struct LiveRead {
+    pub table: String,
+    pub plan: ConnectorPlan,
+    /// Items per Scan page.
+    pub page_items: u32,
 }
 
 /// A job on the cluster.

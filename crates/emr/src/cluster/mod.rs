@@ -14,8 +14,9 @@
 //! the rest: [`steps`] (steps and ActionOnFailure), [`resize`] (growing, shrinking,
 //! decommissioning, Spot interruptions), [`faults`] (crashes, lost nodes, HDFS
 //! re-replication), and for a MapReduce job `run` (setup and its end), `schedule` (which
-//! task goes where), `attempts` (their phases, commits and failures), `shuffle` (data
-//! movement) and `speculate` (backup tasks).
+//! task goes where), `attempts` (their phases, commits and failures), `scan` (a map reading
+//! a live DynamoDB table page by page through a [`TableSource`]), `shuffle` (data movement)
+//! and `speculate` (backup tasks).
 //!
 //! The simulation is event-driven with aggregated flows: a map attempt is one event at the
 //! end of its planned duration; a reduce's shuffle is one fluid flow per reducer whose rate
@@ -28,6 +29,7 @@ pub mod faults;
 mod job;
 pub mod resize;
 mod run;
+mod scan;
 mod schedule;
 mod shuffle;
 mod speculate;
@@ -39,8 +41,8 @@ use dynaplay_sim::{Scheduler, SimDuration, SimRng, SimTime};
 use serde::Serialize;
 
 pub use job::{
-    Attempt, AttemptPhase, AttemptState, InputSource, JobRun, JobState, MapTask, ReduceTask,
-    TaskState,
+    Attempt, AttemptPhase, AttemptState, InputSource, JobRun, JobState, LiveRead, MapTask,
+    ReduceTask, TaskState,
 };
 pub use steps::{ActionOnFailure, Step, StepConfig, StepState};
 
@@ -50,6 +52,7 @@ use crate::hdfs::{self, FileData, Hdfs};
 use crate::ids::{AttemptId, BlockId, JobId, NodeId};
 use crate::instance::{self, InstanceType};
 use crate::node::{HealthModel, Market, Node, NodeRole, NodeState};
+use crate::table_source::{NoTables, TableSource};
 use crate::yarn::{ContainerSizing, NodeResources};
 
 /// One instance group (core or task).
@@ -262,6 +265,8 @@ pub(crate) enum Ev {
     WorkerReady(JobId, NodeId),
     OfferRound(JobId),
     AttemptDone(JobId, AttemptId, u32),
+    /// A map attempt reading a live table sends its next Scan page.
+    ScanPage(JobId, AttemptId, u32),
     ShuffleTick(JobId),
     SpeculationTick(JobId),
     Fault(faults::FaultAction),
@@ -518,11 +523,17 @@ impl Cluster {
         self.sched.peek_time()
     }
 
-    /// Handles every event up to `until`, then leaves the clock there.
+    /// Handles every event up to `until`, then leaves the clock there. Live tables
+    /// cannot be read this way (see [`Cluster::advance_to_with`]).
     pub fn advance_to(&mut self, until: SimTime) -> usize {
+        self.advance_to_with(until, &mut NoTables)
+    }
+
+    /// [`Cluster::advance_to`], reading live tables from `tables`.
+    pub fn advance_to_with(&mut self, until: SimTime, tables: &mut dyn TableSource) -> usize {
         let mut handled = 0;
         while let Some((_, ev)) = self.sched.step_until(until) {
-            self.handle(ev);
+            self.handle(ev, tables);
             handled += 1;
         }
         handled
@@ -534,8 +545,13 @@ impl Cluster {
 
     /// Handles the next event, whenever it is; `None` if nothing is pending.
     pub fn step(&mut self) -> Option<SimTime> {
+        self.step_with(&mut NoTables)
+    }
+
+    /// [`Cluster::step`], reading live tables from `tables`.
+    pub fn step_with(&mut self, tables: &mut dyn TableSource) -> Option<SimTime> {
         let (at, ev) = self.sched.step()?;
-        self.handle(ev);
+        self.handle(ev, tables);
         Some(at)
     }
 
@@ -592,7 +608,7 @@ impl Cluster {
         });
     }
 
-    fn handle(&mut self, ev: Ev) {
+    fn handle(&mut self, ev: Ev, tables: &mut dyn TableSource) {
         match ev {
             Ev::Provisioned => self.on_provisioned(),
             Ev::Bootstrapped => self.on_bootstrapped(),
@@ -603,6 +619,7 @@ impl Cluster {
             Ev::WorkerReady(j, n) => self.on_worker_ready(j, n),
             Ev::OfferRound(j) => self.on_offer_round(j),
             Ev::AttemptDone(j, a, seq) => self.on_attempt_done(j, a, seq),
+            Ev::ScanPage(j, a, seq) => self.on_scan_page(j, a, seq, tables),
             Ev::ShuffleTick(j) => self.on_shuffle_tick(j),
             Ev::SpeculationTick(j) => self.on_speculation_tick(j),
             Ev::Fault(f) => self.on_fault(f),

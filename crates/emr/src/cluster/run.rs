@@ -199,7 +199,7 @@ impl Cluster {
         };
         let files = match &resolved.source {
             InputSource::Files { files } | InputSource::Synthetic { files } => *files,
-            InputSource::Table(_) => 1,
+            InputSource::Table(_) | InputSource::LiveTable(_) => 1,
         };
         // The total-order partitioner samples the input, as Hadoop's InputSampler does.
         let all: Vec<&Record> = resolved
@@ -357,6 +357,9 @@ impl Cluster {
                 job.logic.name()
             )));
         }
+        if let Some(live) = t.live {
+            return self.resolve_live_table(t, live);
+        }
         let sizes: Vec<u64> = t
             .items
             .iter()
@@ -398,6 +401,54 @@ impl Cluster {
             .collect();
         Ok(Resolved {
             source: InputSource::Table(plan),
+            splits,
+        })
+    }
+
+    /// A live table's splits: the connector's plan from the table's size and capacity,
+    /// each split sized by its share of the segments (what it actually reads is known only
+    /// once its maps have scanned it).
+    fn resolve_live_table(
+        &self,
+        t: &crate::mapreduce::spec::TableInput,
+        live: crate::mapreduce::spec::LiveTable,
+    ) -> Result<Resolved, EmrError> {
+        let plan = connector::plan(
+            live.bytes,
+            t.read_capacity_units,
+            t.read_percent,
+            self.map_slots(),
+        )?;
+        let average = if live.items > 0 {
+            live.bytes as f64 / live.items as f64
+        } else {
+            1.0
+        };
+        let page_items = connector::page_items(plan.units_per_split(), average);
+        let segments = plan.segments.max(1) as f64;
+        let splits = plan
+            .segments_by_split
+            .iter()
+            .enumerate()
+            .map(|(i, mine)| {
+                let share = mine.len() as f64 / segments;
+                Split {
+                    source: format!("dynamodb://{}/split-{i}", t.table),
+                    start: 0,
+                    length: (live.bytes as f64 * share).round() as u64,
+                    hosts: Vec::new(),
+                    block: None,
+                    records: None,
+                    record_count: (live.items as f64 * share).round() as u64,
+                }
+            })
+            .collect();
+        Ok(Resolved {
+            source: InputSource::LiveTable(LiveRead {
+                table: t.table.clone(),
+                plan,
+                page_items,
+            }),
             splits,
         })
     }

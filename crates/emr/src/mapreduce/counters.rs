@@ -3,7 +3,10 @@
 //! Hadoop reports a job by its counters, and a learner comparing this simulation with a
 //! real cluster's output should find the same ones. Record and byte counters count only
 //! *successful* attempts (a killed duplicate's work is not output); the launched-task
-//! counters count every attempt.
+//! counters count every attempt. So do the DynamoDB connector's counters of a job reading
+//! a live table — read units consumed, Scan requests sent, Scans throttled — because the
+//! table's capacity is spent by every attempt, committed or not; they are left out of the
+//! serialised counters of jobs that read no live table.
 
 use serde::Serialize;
 
@@ -33,4 +36,21 @@ pub struct Counters {
     pub num_killed_reduces: u64,
     pub speculative_maps: u64,
     pub speculative_reduces: u64,
+    /// Read units the connector's Scan pages consumed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dynamodb_read_units: f64,
+    /// Scan requests sent (throttled ones included).
+    #[serde(skip_serializing_if = "is_naught")]
+    pub dynamodb_scans: u64,
+    /// Scan requests DynamoDB throttled (each retried after a back-off).
+    #[serde(skip_serializing_if = "is_naught")]
+    pub dynamodb_throttled_scans: u64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+fn is_naught(n: &u64) -> bool {
+    *n == 0
 }

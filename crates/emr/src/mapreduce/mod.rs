@@ -15,6 +15,6 @@ pub use compute::{MapOutput, Partitioner, ReduceOutput};
 pub use counters::Counters;
 pub use record::{Record, Split};
 pub use spec::{
-    CostModel, FailureModel, JobConfig, JobInput, JobSpec, StartupModel, SyntheticProfile,
-    TableInput,
+    CostModel, FailureModel, JobConfig, JobInput, JobSpec, LiveTable, StartupModel,
+    SyntheticProfile, TableInput,
 };

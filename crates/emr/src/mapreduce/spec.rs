@@ -41,14 +41,29 @@ pub enum JobInput {
 }
 
 /// A DynamoDB table as the connector sees it.
+///
+/// Either the items are given outright (`items`; the timing then comes from the
+/// connector's arithmetic alone), or `live` says the table lives elsewhere and the job's
+/// maps read it with real Scan pages through the cluster's
+/// [`TableSource`](crate::table_source::TableSource) while they run.
 #[derive(Debug, Clone)]
 pub struct TableInput {
     pub table: String,
+    /// The items, when the table is given outright (ignored when `live`).
     pub items: Vec<Item>,
     /// The table's provisioned read capacity units.
     pub read_capacity_units: f64,
     /// `dynamodb.throughput.read.percent` (default 0.5).
     pub read_percent: f64,
+    pub live: Option<LiveTable>,
+}
+
+/// What the connector knows of a live table before reading it (from DescribeTable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LiveTable {
+    /// The table's size in bytes.
+    pub bytes: u64,
+    pub items: u64,
 }
 
 /// Hadoop's knobs, with Hadoop's defaults.

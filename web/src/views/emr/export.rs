@@ -25,7 +25,7 @@ use serde_json::json;
 use yew::prelude::*;
 
 use super::forms::{self, EmrForm, ExportKind, Field, JobKind, Source};
-use super::state::{EmrAction, EmrState, Sim};
+use super::state::{EmrAction, EmrState};
 use crate::state::{Action, Playground};
 use crate::views::fields::select_field;
 
@@ -825,10 +825,11 @@ fn pyspark(
 }
 
 /// The export panel: a button that opens it, the format, and the files.
+/// `cluster` is the learner's cluster on show, if any (a paper run's is not one).
 pub fn panel(
     dispatcher: &UseReducerDispatcher<Playground>,
     emr: &EmrState,
-    sim: Option<&Sim>,
+    cluster: Option<&ClusterConfig>,
 ) -> Html {
     let toggle = {
         let d = dispatcher.clone();
@@ -845,9 +846,9 @@ pub fn panel(
         let d = dispatcher.clone();
         Callback::from(move |v| d.dispatch(Action::Emr(EmrAction::Edit(Field::Export, v))))
     };
-    let cluster = match sim {
-        Some(s) if s.paper.is_none() => Ok(s.cluster.config().clone()),
-        _ => forms::cluster_config(&emr.form, 1),
+    let cluster = match cluster {
+        Some(config) => Ok(config.clone()),
+        None => forms::cluster_config(&emr.form, 1),
     };
     let files = cluster.and_then(|c| export(&emr.form, &c, &ExportInput::of(emr)?));
     html! {

@@ -40,10 +40,18 @@ use crate::browser;
 use crate::state::{Action, Playground, format_sim_time};
 use crate::theme::Theme;
 use crate::views::fields::{check_field, json_field, number_field, select_field, text_field};
+use dynaplay_emr::Cluster;
 use forms::{BLOCK_SIZES, EXPIRIES, Field, JobKind, OutputOrder, Source};
 use paper::PaperRun;
 use pictures::{ClusterPicture, GanttPicture};
 use state::{EmrAction, EmrState, Notice, Sim};
+
+/// The cluster on show, with what the view keeps about it.
+#[derive(Clone, Copy)]
+struct Shown<'a> {
+    sim: &'a Sim,
+    cluster: &'a Cluster,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct EmrViewProps {
@@ -101,6 +109,17 @@ pub fn emr_view(props: &EmrViewProps) -> Html {
 
     let sim = emr.sim.as_ref().and_then(|s| s.0.try_borrow().ok());
     let sim = sim.as_deref();
+    let body = |shown: Option<Shown<'_>>| body(&ui, emr, shown, props);
+    match sim {
+        Some(s) => s
+            .read(|cluster| body(Some(Shown { sim: s, cluster })))
+            .unwrap_or_else(|| body(None)),
+        None => body(None),
+    }
+}
+
+fn body(ui: &Ui, emr: &EmrState, shown: Option<Shown<'_>>, props: &EmrViewProps) -> Html {
+    let sim = shown.map(|s| s.sim);
     html! {
         <section class="emr-view" data-testid="emr-view">
             <h1 id="view-title" data-testid="view-title">{"EMR"}</h1>
@@ -111,18 +130,18 @@ pub fn emr_view(props: &EmrViewProps) -> Html {
             <div class="emr-layout">
                 <div class="emr-side">
                     {notice(emr)}
-                    {cluster_panel(&ui, emr, sim)}
-                    {paper_panel(&ui, sim)}
-                    {input_panel(&ui, emr, &props.tables)}
-                    {job_panel(&ui, emr, sim)}
-                    if let Some(sim) = sim {
-                        {faults_panel(&ui, emr, sim)}
+                    {cluster_panel(ui, emr, shown)}
+                    {paper_panel(ui, sim)}
+                    {input_panel(ui, emr, &props.tables)}
+                    {job_panel(ui, emr, shown)}
+                    if let Some(shown) = shown {
+                        {faults_panel(ui, emr, shown.cluster)}
                     }
-                    {export::panel(&ui.0, emr, sim)}
+                    {export::panel(&ui.0, emr, shown.filter(|s| s.sim.paper.is_none()).map(|s| s.cluster.config()))}
                 </div>
                 <div class="emr-main">
-                    {match (sim, &emr.sim) {
-                        (Some(s), Some(handle)) => main_column(&ui, emr, s, handle, props),
+                    {match (shown, &emr.sim) {
+                        (Some(s), Some(handle)) => main_column(ui, emr, s, handle, props),
                         _ => intro(),
                     }}
                 </div>
@@ -157,10 +176,10 @@ fn type_options() -> Vec<(String, String)> {
         .collect()
 }
 
-fn cluster_panel(ui: &Ui, emr: &EmrState, sim: Option<&Sim>) -> Html {
+fn cluster_panel(ui: &Ui, emr: &EmrState, shown: Option<Shown<'_>>) -> Html {
     let f = &emr.form;
-    if let Some(sim) = sim {
-        let c = &sim.cluster;
+    if let Some(shown) = shown {
+        let c = shown.cluster;
         let hdfs = c.hdfs();
         return html! {
             <section class="panel" aria-labelledby="emr-cluster-title">
@@ -304,7 +323,9 @@ fn input_panel(ui: &Ui, emr: &EmrState, tables: &[String]) -> Html {
                         {select_field("Table", &f.table, "emr-table", &table_options, ui.edit(Field::Table))}
                         <p class="hint">
                             {"Read with parallel Scan segments at half the table's read capacity, as the \
-                              EMR DynamoDB connector does. Make tables in the Tables view."}
+                              EMR DynamoDB connector does — from this page's own DynamoDB, so the reads \
+                              count against the table's capacity (see the Partitions view). Make tables in \
+                              the Tables view."}
                         </p>
                     </>
                 },
@@ -313,7 +334,7 @@ fn input_panel(ui: &Ui, emr: &EmrState, tables: &[String]) -> Html {
     }
 }
 
-fn job_panel(ui: &Ui, emr: &EmrState, sim: Option<&Sim>) -> Html {
+fn job_panel(ui: &Ui, emr: &EmrState, shown: Option<Shown<'_>>) -> Html {
     let f = &emr.form;
     let kinds: Vec<(String, String)> = JobKind::ALL
         .iter()
@@ -326,7 +347,7 @@ fn job_panel(ui: &Ui, emr: &EmrState, sim: Option<&Sim>) -> Html {
         ("max", "max"),
         ("avg", "avg"),
     ]);
-    let can_run = sim.is_some_and(|s| s.paper.is_none() && s.cluster.state().is_up());
+    let can_run = shown.is_some_and(|s| s.sim.paper.is_none() && s.cluster.state().is_up());
     let spec = {
         let d = ui.0.clone();
         Callback::from(move |on: bool| d.dispatch(Action::Emr(EmrAction::SetSpeculative(on))))
@@ -373,7 +394,7 @@ fn job_panel(ui: &Ui, emr: &EmrState, sim: Option<&Sim>) -> Html {
                     {check_field("Speculative execution", f.speculative, "emr-speculative", spec)}
                 </div>
                 <button type="submit" class="primary" data-testid="emr-run" disabled={!can_run}>{"Run job"}</button>
-                if sim.is_none() {
+                if shown.is_none() {
                     <p class="hint">{"Create a cluster first."}</p>
                 }
             </form>
@@ -381,8 +402,7 @@ fn job_panel(ui: &Ui, emr: &EmrState, sim: Option<&Sim>) -> Html {
     }
 }
 
-fn faults_panel(ui: &Ui, emr: &EmrState, sim: &Sim) -> Html {
-    let c = &sim.cluster;
+fn faults_panel(ui: &Ui, emr: &EmrState, c: &Cluster) -> Html {
     let f = &emr.form;
     let chosen = emr.fault_node(c).unwrap_or_default();
     let nodes: Vec<(String, String)> = c
@@ -466,17 +486,18 @@ fn intro() -> Html {
 fn main_column(
     ui: &Ui,
     emr: &EmrState,
-    sim: &Sim,
+    shown: Shown<'_>,
     handle: &state::SimHandle,
     props: &EmrViewProps,
 ) -> Html {
-    let c = &sim.cluster;
+    let Shown { sim, cluster: c } = shown;
     let target = sim.target(props.now);
     let behind = target.saturating_duration_since(c.now()).as_secs_f64();
     let ahead = c.now().saturating_duration_since(target).as_secs_f64();
     let p = palette::palette(props.theme);
     let files: Vec<_> = c.hdfs().files().collect();
-    let job = sim.job();
+    let job = state::shown_job(c);
+    let busy = state::busy(c);
     // Containers and blocks change only with events; running bars also grow with time.
     let events = c.events().len() as u64;
     let gantt_time = job
@@ -486,15 +507,17 @@ fn main_column(
         <>
             <div class="emr-status" data-testid="emr-status" data-cluster-micros={c.now().as_micros().to_string()}>
                 <span><strong>{c.state().name()}</strong>{format!(" · cluster time {}", format_sim_time(c.now()))}</span>
-                if emr.catching_up && sim.run_ahead {
+                if emr.catching_up && sim.run_ahead && sim.paper.is_none() {
+                    <span class="emr-lag" data-testid="emr-running-ahead">{"running to the end of the job, the world's clock with it…"}</span>
+                } else if emr.catching_up && sim.run_ahead {
                     <span class="emr-lag" data-testid="emr-running-ahead">{format!("running ahead of the clock: +{ahead:.0} s")}</span>
                 } else if emr.catching_up {
                     <span class="emr-lag" data-testid="emr-behind">{format!("simulating… {behind:.0} s behind the clock")}</span>
                 }
-                if sim.busy() && !sim.run_ahead {
+                if busy && !sim.run_ahead {
                     <button data-testid="emr-run-to-end" onclick={ui.click(EmrAction::RunToEnd)}>{"Run to the end"}</button>
                 }
-                if !props.playing && sim.busy() {
+                if !props.playing && busy {
                     <span class="hint">{"Press Play (Space) to let time run."}</span>
                 }
             </div>
@@ -557,18 +580,18 @@ fn main_column(
                     {charts::rate_chart(job, c.now())}
                 </section>
                 if let Some(run) = sim.paper {
-                    {paper_results(run, sim)}
+                    {paper_results(run, c)}
                 }
                 {output_panel(ui, emr, sim)}
                 {counters_panel(job)}
             }
-            {events_panel(sim)}
+            {events_panel(c)}
         </>
     }
 }
 
-fn paper_results(run: PaperRun, sim: &Sim) -> Html {
-    let Some(summary) = sim.job().and_then(|j| sim.cluster.job_summary(j.id)) else {
+fn paper_results(run: PaperRun, c: &Cluster) -> Html {
+    let Some(summary) = state::shown_job(c).and_then(|j| c.job_summary(j.id)) else {
         return Html::default();
     };
     let rows = paper::compare(run, &summary);
@@ -641,7 +664,7 @@ fn output_panel(ui: &Ui, emr: &EmrState, sim: &Sim) -> Html {
 
 fn counters_panel(job: &dynaplay_emr::JobRun) -> Html {
     let c = &job.counters;
-    let rows: [(&str, u64); 20] = [
+    let hadoop: [(&str, u64); 20] = [
         ("MAP_INPUT_RECORDS", c.map_input_records),
         ("MAP_OUTPUT_RECORDS", c.map_output_records),
         ("MAP_OUTPUT_BYTES", c.map_output_bytes),
@@ -663,6 +686,21 @@ fn counters_panel(job: &dynaplay_emr::JobRun) -> Html {
         ("SPECULATIVE_MAPS", c.speculative_maps),
         ("SPECULATIVE_REDUCES", c.speculative_reduces),
     ];
+    let mut rows: Vec<(&str, String)> = hadoop
+        .iter()
+        .map(|(name, value)| (*name, group_digits(*value)))
+        .collect();
+    // A job reading a live table also says what it cost the table.
+    if matches!(job.source, dynaplay_emr::cluster::InputSource::LiveTable(_)) {
+        rows.extend([
+            ("DYNAMODB_READ_UNITS", format_units(c.dynamodb_read_units)),
+            ("DYNAMODB_SCANS", group_digits(c.dynamodb_scans)),
+            (
+                "DYNAMODB_THROTTLED_SCANS",
+                group_digits(c.dynamodb_throttled_scans),
+            ),
+        ]);
+    }
     html! {
         <section class="panel" aria-labelledby="emr-counters-title">
             <h2 id="emr-counters-title">{"Counters"}</h2>
@@ -670,12 +708,19 @@ fn counters_panel(job: &dynaplay_emr::JobRun) -> Html {
                 { for rows.iter().map(|(name, value)| html! {
                     <div key={*name} data-counter={*name}>
                         <dt><code>{*name}</code></dt>
-                        <dd>{group_digits(*value)}</dd>
+                        <dd>{value.clone()}</dd>
                     </div>
                 }) }
             </dl>
         </section>
     }
+}
+
+/// Read units (in halves) with separators: `1,234.5`.
+fn format_units(units: f64) -> String {
+    let whole = units.max(0.0).floor();
+    let half = if units - whole >= 0.5 { ".5" } else { "" };
+    format!("{}{half}", group_digits(whole as u64))
 }
 
 /// `1234567` as `1,234,567`.
@@ -691,8 +736,8 @@ fn group_digits(n: u64) -> String {
     out
 }
 
-fn events_panel(sim: &Sim) -> Html {
-    let events = sim.cluster.events();
+fn events_panel(c: &Cluster) -> Html {
+    let events = c.events();
     let recent: Vec<String> = events
         .iter()
         .rev()
@@ -725,6 +770,8 @@ mod tests {
         assert_eq!(group_digits(0), "0");
         assert_eq!(group_digits(1_000), "1,000");
         assert_eq!(group_digits(10_000_000_000), "10,000,000,000");
+        assert_eq!(format_units(2_956.5), "2,956.5");
+        assert_eq!(format_units(12.0), "12");
     }
 
     #[wasm_bindgen_test]

@@ -12,7 +12,7 @@ use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use super::palette::palette;
-use super::state::SimHandle;
+use super::state::{SimHandle, shown_job};
 use super::{cluster_map, gantt};
 use crate::browser;
 use crate::theme::Theme;
@@ -36,18 +36,25 @@ pub fn cluster_picture(props: &PictureProps) -> Html {
             if let (Some(element), Ok(s)) = (canvas.cast::<HtmlCanvasElement>(), sim.0.try_borrow())
             {
                 let (width, scale) = browser::canvas_width(&element);
-                let picture = cluster_map::draw(&s.cluster, &palette(*theme), width, scale);
-                browser::paint_raster(&element, &picture, scale);
+                if let Some(picture) =
+                    s.read(|cluster| cluster_map::draw(cluster, &palette(*theme), width, scale))
+                {
+                    browser::paint_raster(&element, &picture, scale);
+                }
             }
         });
     }
     let Ok(s) = props.sim.0.try_borrow() else {
         return Html::default();
     };
-    let nodes = s.cluster.nodes();
+    s.read(|cluster| cluster_canvas(cluster, canvas))
+        .unwrap_or_default()
+}
+
+fn cluster_canvas(cluster: &dynaplay_emr::Cluster, canvas: NodeRef) -> Html {
+    let nodes = cluster.nodes();
     let up = nodes.iter().filter(|n| n.is_up()).count();
-    let blocks: usize = s
-        .cluster
+    let blocks: usize = cluster
         .hdfs()
         .datanodes()
         .map(|(_, d)| d.blocks.len())
@@ -55,8 +62,8 @@ pub fn cluster_picture(props: &PictureProps) -> Html {
     let label = format!(
         "{} nodes ({up} up): 1 primary, {} core, {} task; {blocks} HDFS block replicas",
         nodes.len(),
-        s.cluster.group_size(dynaplay_emr::NodeRole::Core),
-        s.cluster.group_size(dynaplay_emr::NodeRole::Task),
+        cluster.group_size(dynaplay_emr::NodeRole::Core),
+        cluster.group_size(dynaplay_emr::NodeRole::Task),
     );
     html! {
         <canvas ref={canvas} class="emr-canvas" data-testid="emr-cluster-map" role="img"
@@ -77,15 +84,19 @@ pub fn gantt_picture(props: &PictureProps) -> Html {
             else {
                 return;
             };
-            let Some(job) = s.job() else { return };
             let scale = f64::from(element.width()) / f64::from(element.client_width().max(1));
             let point = (
                 f64::from(event.offset_x()) * scale,
                 f64::from(event.offset_y()) * scale,
             );
             let size = (element.width(), element.height(), scale);
-            let found = gantt::attempt_at(&s.cluster, job, &s.layout, size, point)
-                .and_then(|i| gantt::describe(&s.cluster, job, i));
+            let found = s
+                .read(|cluster| {
+                    let job = shown_job(cluster)?;
+                    gantt::attempt_at(cluster, job, &s.layout, size, point)
+                        .and_then(|i| gantt::describe(cluster, job, i))
+                })
+                .flatten();
             if *readout != found {
                 readout.set(found);
             }
@@ -103,25 +114,40 @@ pub fn gantt_picture(props: &PictureProps) -> Html {
             else {
                 return;
             };
-            let Some(job) = s.job() else { return };
             let (width, scale) = browser::canvas_width(&element);
-            let bands = gantt::bands(&s.cluster, &s.layout);
-            let lanes = bands.last().map_or(1, |b| b.first_lane + b.lanes);
-            let height = (css_height(lanes) * scale).round() as u32;
-            let picture = gantt::draw(
-                &s.cluster,
-                job,
-                &s.layout,
-                &palette(*theme),
-                (width, height, scale),
-            );
-            browser::paint_raster(&element, &picture, scale);
+            let picture = s.read(|cluster| {
+                let job = shown_job(cluster)?;
+                let bands = gantt::bands(cluster, &s.layout);
+                let lanes = bands.last().map_or(1, |b| b.first_lane + b.lanes);
+                let height = (css_height(lanes) * scale).round() as u32;
+                Some(gantt::draw(
+                    cluster,
+                    job,
+                    &s.layout,
+                    &palette(*theme),
+                    (width, height, scale),
+                ))
+            });
+            if let Some(Some(picture)) = picture {
+                browser::paint_raster(&element, &picture, scale);
+            }
         });
     }
     let Ok(s) = props.sim.0.try_borrow() else {
         return Html::default();
     };
-    let Some(job) = s.job() else {
+    s.read(|cluster| gantt_canvas(cluster, canvas, on_move, on_leave, &readout))
+        .unwrap_or_default()
+}
+
+fn gantt_canvas(
+    cluster: &dynaplay_emr::Cluster,
+    canvas: NodeRef,
+    on_move: Callback<MouseEvent>,
+    on_leave: Callback<MouseEvent>,
+    readout: &Option<String>,
+) -> Html {
+    let Some(job) = shown_job(cluster) else {
         return Html::default();
     };
     let count = |f: &dyn Fn(&dynaplay_emr::cluster::Attempt) -> bool| {
@@ -150,7 +176,7 @@ pub fn gantt_picture(props: &PictureProps) -> Html {
                 data-reruns={reruns.to_string()}
                 onmousemove={on_move} onmouseleave={on_leave} />
             <p class="emr-readout" data-testid="emr-gantt-readout" aria-live="polite">
-                {(*readout).clone().unwrap_or_else(|| "Point at a bar to see its attempt.".to_string())}
+                {readout.clone().unwrap_or_else(|| "Point at a bar to see its attempt.".to_string())}
             </p>
         </>
     }
