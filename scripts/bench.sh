@@ -6,7 +6,8 @@
 #   BENCH_TARGETS="dynoxide dynaplay" scripts/bench.sh   # a subset; the first is the baseline
 # Targets: dynoxide dynaplay dynamodb-local dynalite (the default, in this order), and
 # dynaplay-jemalloc: the same dynaplay binary with jemalloc preloaded (LD_PRELOAD), which
-# shows what the allocator costs (see docs/BENCHMARKS.md).
+# shows what the allocator costs, and dynaplay-1thread: `dynaplay serve --threads 1` (see
+# docs/BENCHMARKS.md).
 #   BENCH_QUIET_WAIT=600 scripts/bench.sh          # first wait (up to 600 s) for an idle machine
 # Installs whatever is missing (idempotent; the npm packages go to target/bench-tools/),
 # starts each server on a free loopback port, measures them one after another, stops them,
@@ -96,6 +97,9 @@ for name in $TARGETS; do
         dynaplay)
             "$BIN/dynaplay" serve --host 127.0.0.1 --port "$port" >"$LOGS/$name.log" 2>&1 &
             ;;
+        dynaplay-1thread)
+            "$BIN/dynaplay" serve --host 127.0.0.1 --port "$port" --threads 1 >"$LOGS/$name.log" 2>&1 &
+            ;;
         dynaplay-jemalloc)
             LD_PRELOAD="$JEMALLOC" "$BIN/dynaplay" serve --host 127.0.0.1 --port "$port" \
                 >"$LOGS/$name.log" 2>&1 &
@@ -114,7 +118,7 @@ for name in $TARGETS; do
                 --createTableMs 0 >"$LOGS/$name.log" 2>&1 &
             ;;
         *)
-            echo "unknown target $name (known: dynoxide dynaplay dynamodb-local dynalite dynaplay-jemalloc)" >&2
+            echo "unknown target $name (known: dynoxide dynaplay dynamodb-local dynalite dynaplay-1thread dynaplay-jemalloc)" >&2
             exit 2
             ;;
     esac

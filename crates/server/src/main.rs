@@ -72,6 +72,12 @@ enum Command {
         /// Scan results are not cached. A short TTL lets a test wait out a stale result.
         #[arg(long, default_value_t = 300_000)]
         dax_query_ttl_ms: u64,
+        /// Threads that handle connections (default: one per CPU core). One request at a
+        /// time works on the shared world whatever this is, so more threads only overlap
+        /// HTTP and JSON work; 1 gives the steadiest latency when the clients share the
+        /// machine (see docs/BENCHMARKS.md).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+        threads: Option<u16>,
     },
     /// Simulate Amazon EMR: replay the MapReduce paper's experiments, or run a MapReduce
     /// job on a real file on a simulated cluster.
@@ -97,6 +103,7 @@ fn main() -> ExitCode {
             dax_node_type,
             dax_item_ttl_ms,
             dax_query_ttl_ms,
+            threads,
         } => {
             let realism = Realism {
                 stale_reads: stale_reads || realistic,
@@ -112,7 +119,7 @@ fn main() -> ExitCode {
                 };
                 (port, options)
             });
-            serve(&host, port, Options { seed }, realism, dax)
+            serve(&host, port, Options { seed }, realism, dax, threads)
         }
         Command::Emr { command } => emr_cli::run(command),
     }
@@ -124,11 +131,13 @@ fn serve(
     options: Options,
     realism: Realism,
     dax: Option<(u16, DaxOptions)>,
+    threads: Option<u16>,
 ) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = threads {
+        builder.worker_threads(usize::from(threads));
+    }
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("dynaplay: cannot start the runtime: {err}");
