@@ -2,25 +2,14 @@
 // right after a write is flagged stale on the timeline and linked to the write it missed;
 // strongly consistent reads are never stale; and the experiment's sweep shows stale
 // eventual reads (and index queries) fading with the delay after the write.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, ensureOutputDir } from './harness.mjs';
+import { sharedSite, openPage, ensureOutputDir } from './harness.mjs';
 
 const VIEWPORT = { width: 1300, height: 900 };
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = sharedSite('/');
 
 async function until(check, what, timeout = 15_000) {
   const deadline = Date.now() + timeout;
@@ -32,7 +21,7 @@ async function until(check, what, timeout = 15_000) {
 }
 
 async function openConsistency(options = {}) {
-  const opened = await openPage(browser, `${site.url}#/consistency`, { viewport: VIEWPORT, ...options });
+  const opened = await openPage(shared.browser, `${shared.site.url}#/consistency`, { viewport: VIEWPORT, ...options });
   await opened.page.getByTestId('consistency-view').waitFor();
   // A table made through the page's JavaScript API, as an embedding page would.
   await opened.page.evaluate(() => window.dynaplay.execute('CreateTable', {

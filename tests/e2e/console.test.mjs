@@ -1,26 +1,15 @@
 // The Console view and the page's JavaScript API in a real headless Chromium: run requests
 // as JSON, see responses, consumed capacity and errors verbatim, keep and replay a history;
 // and call window.dynaplay.execute from page scripts, resolving and rejecting as an SDK would.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, ensureOutputDir } from './harness.mjs';
+import { sharedSite, openPage, ensureOutputDir } from './harness.mjs';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = sharedSite('/');
 
 async function openConsole() {
-  const opened = await openPage(browser, `${site.url}#/console`, { viewport: { width: 1300, height: 900 } });
+  const opened = await openPage(shared.browser, `${shared.site.url}#/console`, { viewport: { width: 1300, height: 900 } });
   await opened.page.getByTestId('console-view').waitFor();
   return opened;
 }
@@ -130,7 +119,7 @@ test('errors are shown verbatim, invalid JSON changes nothing, and re-run repeat
 });
 
 test('window.dynaplay.execute resolves with responses and rejects with the error body', async () => {
-  const { context, page, problems } = await openPage(browser, `${site.url}#/tables`);
+  const { context, page, problems } = await openPage(shared.browser, `${shared.site.url}#/tables`);
   const api = await page.evaluate(() => ({
     version: window.dynaplay.version,
     operations: window.dynaplay.operations,

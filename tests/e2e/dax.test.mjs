@@ -3,26 +3,15 @@
 // every guided experiment reaches its conclusion with one click, the benchmark draws its
 // latency histogram, and clusters are made, resized, failed and deleted from the view.
 // Everything checked here is what a learner would see.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, ensureOutputDir } from './harness.mjs';
+import { sharedSite, openPage, ensureOutputDir } from './harness.mjs';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = sharedSite('/');
 
 async function openDax(options = {}) {
-  const opened = await openPage(browser, `${site.url}#/dax`, {
+  const opened = await openPage(shared.browser, `${shared.site.url}#/dax`, {
     viewport: { width: 1300, height: 1000 },
     ...options,
   });

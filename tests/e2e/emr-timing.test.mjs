@@ -7,28 +7,17 @@
 // The clock is the page's own (`performance.now()`), read in the page: from the click on
 // the preset's button to the first animation frame that shows the finished comparison
 // with the paper.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { serveDist, launchBrowser, openPage, ensureOutputDir } from './harness.mjs';
+import { sharedSite, openPage, ensureOutputDir } from './harness.mjs';
 
 /** Wall time the whole run may take, from the first click to the finished results. */
 const LIMIT_MS = 3_000;
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = sharedSite('/');
 
 /** Clicks the sort preset, then "Run to the end"; resolves with the page's timings. */
 function timeSortInPage() {
@@ -56,7 +45,7 @@ function timeSortInPage() {
 }
 
 test('the paper sort runs to the end in under three seconds', async () => {
-  const { context, page, problems } = await openPage(browser, `${site.url}#/emr`, {
+  const { context, page, problems } = await openPage(shared.browser, `${shared.site.url}#/emr`, {
     viewport: { width: 1360, height: 900 },
   });
   await page.getByTestId('emr-view').waitFor();

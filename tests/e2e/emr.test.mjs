@@ -3,29 +3,18 @@
 // see its tasks re-run; run one of the MapReduce paper's experiments to the end and compare
 // it with the paper; read a DynamoDB table through the connector and find its Scan pages
 // on the Partitions view; export the job for a real EMR cluster.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { serveDist, launchBrowser, openPage, ensureOutputDir } from './harness.mjs';
+import { sharedSite, openPage, ensureOutputDir } from './harness.mjs';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = sharedSite('/');
 
 async function openEmr(options = {}) {
-  const opened = await openPage(browser, `${site.url}#/emr`, { viewport: { width: 1360, height: 900 }, ...options });
+  const opened = await openPage(shared.browser, `${shared.site.url}#/emr`, { viewport: { width: 1360, height: 900 }, ...options });
   await opened.page.getByTestId('emr-view').waitFor();
   return opened;
 }

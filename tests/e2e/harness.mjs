@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,6 +55,23 @@ export async function serveDist(prefix = '/') {
     requests,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
+}
+
+/**
+ * The site and the browser that every test of a file shares: started before the file's
+ * first test, stopped after its last. Returns `{ site, browser }`, filled in by then.
+ */
+export function sharedSite(prefix = '/') {
+  const shared = { site: null, browser: null };
+  before(async () => {
+    shared.site = await serveDist(prefix);
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.site?.close();
+  });
+  return shared;
 }
 
 export async function launchBrowser() {

@@ -2,25 +2,14 @@
 // the key-space canvas by their hash, the gauges moving under generated traffic with a hot
 // key heating (and throttling) one partition, a leader crash followed by the lease running
 // out and an election, and the frame times of the view while traffic runs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, ensureOutputDir, simMicros } from './harness.mjs';
+import { sharedSite, openPage, ensureOutputDir, simMicros } from './harness.mjs';
 
 const VIEWPORT = { width: 1300, height: 900 };
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = sharedSite('/');
 
 /** Polls `check` (an async predicate) until it holds, or fails with `what`. */
 async function until(check, what, timeout = 15_000) {
@@ -33,7 +22,7 @@ async function until(check, what, timeout = 15_000) {
 }
 
 async function openPartitions(options = {}) {
-  const opened = await openPage(browser, `${site.url}#/partitions`, { viewport: VIEWPORT, ...options });
+  const opened = await openPage(shared.browser, `${shared.site.url}#/partitions`, { viewport: VIEWPORT, ...options });
   await opened.page.getByTestId('partitions-view').waitFor();
   return opened;
 }

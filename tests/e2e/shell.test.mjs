@@ -1,40 +1,29 @@
 // The app shell in a real headless Chromium: it loads cleanly from a sub-path, every view is
 // reachable, simulated time obeys play/pause/step, the theme toggles and `?` shows help.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, ensureOutputDir, simMicros } from './harness.mjs';
+import { sharedSite, openPage, ensureOutputDir, simMicros } from './harness.mjs';
 
 const VIEWS = ['Tables', 'Console', 'Partitions', 'Consistency', 'DAX', 'EMR', 'Lessons'];
 const STEP_MICROS = 100_000;
 
-let site;
-let browser;
-
-before(async () => {
-  // A sub-path, as on a documentation site: relative asset URLs must still resolve.
-  site = await serveDist('/docs/playground/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+// A sub-path, as on a documentation site: relative asset URLs must still resolve.
+const shared = sharedSite('/docs/playground/');
 
 test('loads from a sub-path with no console errors and no third-party requests', async () => {
-  const { context, page, problems } = await openPage(browser, site.url);
+  const { context, page, problems } = await openPage(shared.browser, shared.site.url);
   await page.getByTestId('view-title').waitFor();
   assert.equal(await page.title(), 'Dynaplay');
   const dir = await ensureOutputDir();
   await page.screenshot({ path: join(dir, 'shell.png'), fullPage: true });
   assert.deepEqual(problems, []);
-  assert.ok(site.requests.some((r) => r.endsWith('.wasm')), 'the wasm module was fetched');
+  assert.ok(shared.site.requests.some((r) => r.endsWith('.wasm')), 'the wasm module was fetched');
   await context.close();
 });
 
 test('every navigation link opens its view', async () => {
-  const { context, page, problems } = await openPage(browser, site.url);
+  const { context, page, problems } = await openPage(shared.browser, shared.site.url);
   const nav = page.getByRole('navigation', { name: 'Views' });
   for (const name of VIEWS) {
     await nav.getByRole('link', { name, exact: true }).click();
@@ -47,14 +36,14 @@ test('every navigation link opens its view', async () => {
     assert.match(page.url(), /#\/[a-z]+$/);
   }
   // A link to a view opens that view directly.
-  await page.goto(`${site.url}#/emr`);
+  await page.goto(`${shared.site.url}#/emr`);
   await page.waitForFunction(() => document.querySelector('[data-testid=view-title]')?.textContent === 'EMR');
   assert.deepEqual(problems, []);
   await context.close();
 });
 
 test('play advances simulated time and pause stops it', async () => {
-  const { context, page, problems } = await openPage(browser, site.url);
+  const { context, page, problems } = await openPage(shared.browser, shared.site.url);
   assert.equal(await simMicros(page), 0);
   await page.getByTestId('play-toggle').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').dataset.micros) > 200_000);
@@ -67,7 +56,7 @@ test('play advances simulated time and pause stops it', async () => {
 });
 
 test('speed scales how fast time passes', async () => {
-  const { context, page } = await openPage(browser, site.url);
+  const { context, page } = await openPage(shared.browser, shared.site.url);
   await page.getByTestId('speed').fill('2');
   assert.equal(await page.getByTestId('speed-label').textContent(), '100×');
   await page.getByTestId('play-toggle').click();
@@ -80,7 +69,7 @@ test('speed scales how fast time passes', async () => {
 });
 
 test('step advances exactly one step, by button and by the . key', async () => {
-  const { context, page } = await openPage(browser, site.url);
+  const { context, page } = await openPage(shared.browser, shared.site.url);
   await page.getByTestId('step').click();
   assert.equal(await simMicros(page), STEP_MICROS);
   await page.locator('body').press('.');
@@ -91,7 +80,7 @@ test('step advances exactly one step, by button and by the . key', async () => {
 });
 
 test('space toggles play', async () => {
-  const { context, page } = await openPage(browser, site.url);
+  const { context, page } = await openPage(shared.browser, shared.site.url);
   await page.locator('body').press(' ');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=sim-time]').dataset.micros) > 0);
   assert.equal(await page.getByTestId('play-toggle').getAttribute('aria-pressed'), 'true');
@@ -101,7 +90,7 @@ test('space toggles play', async () => {
 });
 
 test('the theme follows the system and the toggle flips it, remembered across reloads', async () => {
-  const { context, page } = await openPage(browser, site.url, { colorScheme: 'dark' });
+  const { context, page } = await openPage(shared.browser, shared.site.url, { colorScheme: 'dark' });
   const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(await theme(), 'dark');
@@ -114,13 +103,13 @@ test('the theme follows the system and the toggle flips it, remembered across re
   assert.equal(await theme(), 'light', 'the choice survives a reload');
   await context.close();
 
-  const light = await openPage(browser, site.url, { colorScheme: 'light' });
+  const light = await openPage(shared.browser, shared.site.url, { colorScheme: 'light' });
   assert.equal(await light.page.evaluate(() => document.documentElement.dataset.theme), 'light');
   await light.context.close();
 });
 
 test('? opens the shortcut help and Escape closes it', async () => {
-  const { context, page } = await openPage(browser, site.url);
+  const { context, page } = await openPage(shared.browser, shared.site.url);
   await page.locator('body').press('?');
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await dialog.waitFor();

@@ -2,23 +2,12 @@
 // through the JSON editor, page through them, query with a BETWEEN sort-key condition, and
 // see DynamoDB's errors word for word. Every step goes through the page's one door to the
 // engine, so what is checked here is what a learner would see.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openPage, ensureOutputDir } from './harness.mjs';
+import { sharedSite, openPage, ensureOutputDir } from './harness.mjs';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveDist('/');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = sharedSite('/');
 
 /** Waits until `locator` matches exactly `n` elements. */
 async function waitForCount(locator, n, what) {
@@ -36,7 +25,7 @@ async function column(grid, attribute) {
 }
 
 async function openTables() {
-  const opened = await openPage(browser, `${site.url}#/tables`, { viewport: { width: 1300, height: 900 } });
+  const opened = await openPage(shared.browser, `${shared.site.url}#/tables`, { viewport: { width: 1300, height: 900 } });
   await opened.page.getByTestId('tables-view').waitFor();
   return opened;
 }

@@ -213,15 +213,7 @@ impl Cluster {
             job.counters.speculative_maps += 1;
         }
         self.schedule_at(planned_end, Ev::AttemptDone(job.id, id, 0));
-        let name = self.node_name(node);
-        self.emit(EventKind::AttemptStarted {
-            job: job.id,
-            task: TaskRef::Map(m),
-            attempt: job.attempt(id).map_or(0, |a| a.number),
-            node: name,
-            speculative,
-            locality: Some(locality),
-        });
+        self.announce_start(job, id, node, speculative, Some(locality));
     }
 
     /// Starts a reduce attempt on `node`: its container launches first.
@@ -262,14 +254,30 @@ impl Cluster {
             job.counters.speculative_reduces += 1;
         }
         self.schedule_at(planned_end, Ev::AttemptDone(job.id, id, 0));
-        let name = self.node_name(node);
+        self.announce_start(job, id, node, speculative, None);
+    }
+
+    /// Records that attempt `id` of `job` started on `node`.
+    pub(crate) fn announce_start(
+        &mut self,
+        job: &JobRun,
+        id: AttemptId,
+        node: NodeId,
+        speculative: bool,
+        locality: Option<Locality>,
+    ) {
+        let Some(attempt) = job.attempt(id) else {
+            return;
+        };
+        let (task, number) = (attempt.task, attempt.number);
+        let node = self.node_name(node);
         self.emit(EventKind::AttemptStarted {
             job: job.id,
-            task: TaskRef::Reduce(r),
-            attempt: job.attempt(id).map_or(0, |a| a.number),
-            node: name,
+            task,
+            attempt: number,
+            node,
             speculative,
-            locality: None,
+            locality,
         });
     }
 

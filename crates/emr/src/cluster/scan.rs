@@ -30,7 +30,7 @@ use super::job::*;
 use super::run::secs;
 use super::{Cluster, Ev};
 use crate::connector::{self, BYTES_PER_READ_UNIT, PagePacer};
-use crate::events::{EventKind, Locality};
+use crate::events::Locality;
 use crate::ids::{AttemptId, JobId, NodeId, TaskRef};
 use crate::mapreduce::compute;
 use crate::mapreduce::record::Record;
@@ -133,15 +133,7 @@ impl Cluster {
             job.counters.speculative_maps += 1;
         }
         self.schedule_at(start_read, Ev::ScanPage(job.id, id, 0));
-        let name = self.node_name(node);
-        self.emit(EventKind::AttemptStarted {
-            job: job.id,
-            task: TaskRef::Map(m),
-            attempt: job.attempt(id).map_or(0, |a| a.number),
-            node: name,
-            speculative,
-            locality: Some(Locality::NotApplicable),
-        });
+        self.announce_start(job, id, node, speculative, Some(Locality::NotApplicable));
     }
 
     pub(crate) fn on_scan_page(
@@ -425,11 +417,8 @@ mod tests {
         (c, table)
     }
 
-    #[test]
-    fn a_live_table_is_read_page_by_page_at_the_connectors_rate() {
-        let (c, table) = run(None);
-        let job = c.job(JobId(0)).unwrap();
-        assert_eq!(job.state, JobState::Succeeded, "{:?}", job.failure);
+    /// The job's output lines, sorted.
+    fn sorted_output(c: &Cluster) -> Vec<String> {
         let mut rows: Vec<String> = c
             .read_dir_text("/out")
             .unwrap()
@@ -437,7 +426,15 @@ mod tests {
             .map(String::from)
             .collect();
         rows.sort();
-        assert_eq!(rows, ["blue\tcount=20", "red\tcount=20"]);
+        rows
+    }
+
+    #[test]
+    fn a_live_table_is_read_page_by_page_at_the_connectors_rate() {
+        let (c, table) = run(None);
+        let job = c.job(JobId(0)).unwrap();
+        assert_eq!(job.state, JobState::Succeeded, "{:?}", job.failure);
+        assert_eq!(sorted_output(&c), ["blue\tcount=20", "red\tcount=20"]);
         // Two splits, each its own segment of two, in pages of ten items: 20 items a
         // split make two full pages and an empty third.
         assert_eq!(job.maps.len(), 2);
@@ -471,14 +468,11 @@ mod tests {
         assert_eq!(table.pages as u64, job.counters.dynamodb_scans);
         let took = |c: &Cluster| c.job(JobId(0)).unwrap().maps_done.unwrap();
         assert!(took(&throttled) > took(&plain), "the back-offs cost time");
-        let mut rows: Vec<String> = throttled
-            .read_dir_text("/out")
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect();
-        rows.sort();
-        assert_eq!(rows, ["blue\tcount=20", "red\tcount=20"], "same answer");
+        assert_eq!(
+            sorted_output(&throttled),
+            ["blue\tcount=20", "red\tcount=20"],
+            "same answer"
+        );
     }
 
     #[test]
