@@ -140,6 +140,18 @@ test('word count on an uploaded file: the output table and the Gantt chart', asy
   assert.equal(await counters.locator('[data-counter=REDUCE_OUTPUT_RECORDS] dd').textContent(), String(expected.size));
   assert.ok(Number(await page.getByTestId('emr-rates').getAttribute('data-peak-input')) > 0, 'input rate drawn');
 
+  // Scripts on the page read the same cluster, from the world, through window.dynaplay.emr.
+  const seen = await page.evaluate(() => {
+    const listed = dynaplay.emr.clusters();
+    const snapshot = dynaplay.emr.snapshot(listed[0].id);
+    return { listed, nodes: snapshot.nodes.length, job: snapshot.jobs.at(-1), none: dynaplay.emr.snapshot('j-nope') };
+  });
+  assert.equal(seen.listed.length, 1);
+  assert.equal(seen.nodes, 7);
+  assert.equal(seen.job.state, 'SUCCEEDED');
+  assert.equal(seen.job.counters.REDUCE_OUTPUT_RECORDS, expected.size);
+  assert.equal(seen.none, null);
+
   const dir = await ensureOutputDir();
   await page.screenshot({ path: join(dir, 'emr.png'), fullPage: true });
   await page.getByTestId('theme-toggle').click();

@@ -8,6 +8,7 @@
 //! await dynaplay.advance(1500)  // moves simulated time 1.5 s on; resolves to now()
 //! dynaplay.version      // "0.1.0"
 //! dynaplay.dax          // DAX: control, execute, explain, snapshot (see [`dax`])
+//! dynaplay.emr          // EMR clusters and their snapshots (see [`emr`])
 //! ```
 //!
 //! `execute` answers with a Promise, as an SDK call would, so code written against the API
@@ -25,6 +26,7 @@
 //! view re-reads the data.
 
 mod dax;
+mod emr;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -53,6 +55,7 @@ pub struct JsApi {
     _now: Closure<dyn Fn() -> f64>,
     _advance: Closure<dyn Fn(JsValue) -> Promise>,
     _dax: dax::DaxApi,
+    _emr: emr::EmrApi,
 }
 
 /// The most one `advance` may move time on: ten simulated minutes keeps a call with
@@ -69,6 +72,7 @@ impl Drop for JsApi {
 pub fn install(world: Rc<RefCell<World>>, on_write: impl Fn() + 'static) -> Option<JsApi> {
     let on_write: Rc<dyn Fn()> = Rc::new(on_write);
     let dax = dax::DaxApi::new(Rc::clone(&world), Rc::clone(&on_write))?;
+    let emr = emr::EmrApi::new(Rc::clone(&world))?;
     let execute = {
         let (world, on_write) = (Rc::clone(&world), Rc::clone(&on_write));
         Closure::<ExecuteFn>::new(move |operation: JsValue, request: JsValue| {
@@ -101,13 +105,14 @@ pub fn install(world: Rc<RefCell<World>>, on_write: impl Fn() + 'static) -> Opti
     Object::freeze(&operations);
 
     let object = Object::new();
-    let members: [(&str, &JsValue); 6] = [
+    let members: [(&str, &JsValue); 7] = [
         ("execute", execute.as_ref()),
         ("now", now.as_ref()),
         ("advance", advance.as_ref()),
         ("operations", &operations),
         ("version", &JsValue::from_str(env!("CARGO_PKG_VERSION"))),
         ("dax", dax.object()),
+        ("emr", emr.object()),
     ];
     freeze_with(&object, &members)?;
     browser::set_global(GLOBAL, object.unchecked_ref()).then_some(JsApi {
@@ -116,6 +121,7 @@ pub fn install(world: Rc<RefCell<World>>, on_write: impl Fn() + 'static) -> Opti
         _now: now,
         _advance: advance,
         _dax: dax,
+        _emr: emr,
     })
 }
 
