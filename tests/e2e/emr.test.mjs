@@ -148,7 +148,7 @@ test('word count on an uploaded file: the output table and the Gantt chart', asy
   });
   assert.equal(seen.listed.length, 1);
   assert.equal(seen.nodes, 7);
-  assert.equal(seen.job.state, 'SUCCEEDED');
+  assert.equal(seen.job.summary.state, 'SUCCEEDED');
   assert.equal(seen.job.counters.REDUCE_OUTPUT_RECORDS, expected.size);
   assert.equal(seen.none, null);
 

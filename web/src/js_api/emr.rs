@@ -2,13 +2,14 @@
 //!
 //! ```js
 //! dynaplay.emr.clusters()      // [{id, name, state, origin, now}, ...]
-//! dynaplay.emr.snapshot("j-…") // nodes, containers, HDFS blocks, steps, jobs, counters
+//! dynaplay.emr.snapshot("j-…") // nodes, steps, and each job's summary and counters
 //! ```
 //!
-//! Clusters are made and driven in the EMR view; what a script gets here is what that view
-//! draws from: the cluster as plain data ([`dynaplay_emr::snapshot::ClusterSnapshot`]),
-//! every job with its attempts, counters (including the DynamoDB connector's read units
-//! and throttled Scans) and rate series. `origin` is the world instant (µs) that is the
+//! Clusters are made and driven in the EMR view; a script gets each as plain data: its
+//! nodes (role, instance type, state), its steps, and every job's headline numbers (the
+//! same summary `dynaplay emr simulate` prints: durations, tasks, attempts killed, failed
+//! and speculative, bytes, locality) and counters, including the DynamoDB connector's
+//! read units and throttled Scans. `origin` is the world instant (µs) that is the
 //! cluster's time zero and `now` the cluster's own time, so `origin + now` is the world's
 //! clock. Both calls only read, so nothing a script passes can change the world; an
 //! unknown id is `null`.
@@ -16,6 +17,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use dynaplay_emr::JobSummary;
 use dynaplay_world::World;
 use js_sys::Object;
 use serde_json::{Value, json};
@@ -84,12 +86,45 @@ fn clusters(world: &World) -> Value {
         .collect()
 }
 
-/// The cluster `id` as plain data, or null.
+/// The cluster `id` as plain data, or null: its nodes, its steps, and each job's headline
+/// numbers and counters. (Not the per-attempt record the view's Gantt chart draws: that
+/// can be tens of thousands of entries, and serialising it would cost the page as much
+/// code again as the rest of this API.)
 fn snapshot(world: &World, id: &str) -> Value {
-    world
-        .emr_cluster(id)
-        .and_then(|c| serde_json::to_value(c.cluster().snapshot()).ok())
-        .unwrap_or(Value::Null)
+    let Some(cluster) = world.emr_cluster(id).map(|c| c.cluster()) else {
+        return Value::Null;
+    };
+    let now = cluster.now();
+    let nodes: Vec<Value> = cluster
+        .nodes()
+        .iter()
+        .map(|n| {
+            json!({
+                "name": n.name,
+                "role": n.role,
+                "instanceType": n.instance.name,
+                "state": n.state,
+            })
+        })
+        .collect();
+    let steps: Vec<Value> = cluster
+        .steps()
+        .iter()
+        .map(|s| json!({"id": s.id, "name": s.name, "state": s.state, "reason": s.reason}))
+        .collect();
+    let jobs: Vec<Value> = cluster
+        .jobs()
+        .map(|j| json!({"summary": JobSummary::of(j, now), "counters": j.counters}))
+        .collect();
+    json!({
+        "id": id,
+        "state": cluster.state().name(),
+        "stateReason": cluster.state_reason(),
+        "now": now.as_micros(),
+        "nodes": nodes,
+        "steps": steps,
+        "jobs": jobs,
+    })
 }
 
 #[cfg(test)]
