@@ -62,6 +62,15 @@ impl Default for DaxOptions {
     }
 }
 
+/// How many times an async worker finds the world taken, and yields, before it waits for
+/// the lock instead — spin, then park. Sixteen trips through the scheduler take about as
+/// long as a request holds the world, so a worker that still finds it taken is behind a
+/// long holder (a Scan's megabyte page) or a queue, and sleeping gives the holder the
+/// core. Measured on two cores shared with the load generator (docs/BENCHMARKS.md): 4–16
+/// gave the most requests per second, 256 or no bound the shortest tail at 64
+/// connections, at 10% fewer requests.
+const YIELDS_BEFORE_WAITING: u32 = 16;
+
 /// What all connections share.
 #[derive(Debug)]
 pub struct Shared {
@@ -89,25 +98,39 @@ impl Shared {
     /// For threads that may block (Tokio's blocking pool).
     fn execute(&self, operation: &str, body: &serde_json::Value) -> (Reply, std::time::Duration) {
         let now = self.now();
-        let outcome = {
-            let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
-            Self::request(&mut world, now, operation, body)
-        };
-        Self::reply(outcome)
+        Self::reply(self.execute_locked(now, operation, body))
+    }
+
+    /// The request, once the world's lock is taken (waiting for it if need be).
+    fn execute_locked(
+        &self,
+        now: SimTime,
+        operation: &str,
+        body: &serde_json::Value,
+    ) -> std::thread::Result<Outcome> {
+        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+        Self::request(&mut world, now, operation, body)
     }
 
     /// [`Shared::execute`] for an async worker. While another request holds the world the
     /// worker does not sleep on the lock — that costs a futex wait and a wake-up per
     /// hand-off, a seventh of a request's CPU when two workers take turns — but yields to
     /// its other connections' I/O and tries again: a request holds the world for a few
-    /// microseconds.
+    /// microseconds. After [`YIELDS_BEFORE_WAITING`] tries it waits for the lock.
     async fn execute_on_worker(
         &self,
         operation: &str,
         body: &serde_json::Value,
     ) -> (Reply, std::time::Duration) {
         let now = self.now();
+        let mut tries = 0;
         let outcome = loop {
+            if tries == YIELDS_BEFORE_WAITING {
+                // Something holds the world for long (a Scan's megabyte page on the
+                // blocking pool): wait for it rather than spin.
+                break self.execute_locked(now, operation, body);
+            }
+            tries += 1;
             // The guard must be gone before the worker yields (it cannot cross an await).
             let attempt = match self.world.try_lock() {
                 Ok(mut world) => Some(Self::request(&mut world, now, operation, body)),
