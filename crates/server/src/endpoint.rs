@@ -63,13 +63,13 @@ impl Default for DaxOptions {
 }
 
 /// How many times an async worker finds the world taken, and yields, before it waits for
-/// the lock instead — spin, then park. Sixteen trips through the scheduler take about as
-/// long as a request holds the world, so a worker that still finds it taken is behind a
-/// long holder (a Scan's megabyte page) or a queue, and sleeping gives the holder the
-/// core. Measured on two cores shared with the load generator (docs/BENCHMARKS.md): 4–16
-/// gave the most requests per second, 256 or no bound the shortest tail at 64
-/// connections, at 10% fewer requests.
-const YIELDS_BEFORE_WAITING: u32 = 16;
+/// the lock instead — spin, then park. A request holds the world for microseconds, so
+/// yielding nearly always wins it soon; the bound is for a long holder (a Scan's megabyte
+/// page on the blocking pool), which a worker should not spin against. Measured on two
+/// cores shared with the load generator (docs/BENCHMARKS.md): 4–16 yields gave up to 10%
+/// more requests per second but a p99 of 2.4–3.4 ms at 64 connections; 256 or no bound
+/// keeps it at 1.6–1.9 ms.
+const YIELDS_BEFORE_WAITING: u32 = 256;
 
 /// What all connections share.
 #[derive(Debug)]
