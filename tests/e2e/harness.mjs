@@ -6,6 +6,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -72,6 +73,16 @@ export function sharedSite(prefix = '/') {
     await shared.site?.close();
   });
   return shared;
+}
+
+/** Polls `check` (an async predicate) until it holds, or fails with `what`. */
+export async function until(check, what, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`timed out waiting for ${what}`);
 }
 
 export async function launchBrowser() {

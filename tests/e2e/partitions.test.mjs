@@ -5,21 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { sharedSite, openPage, ensureOutputDir, simMicros } from './harness.mjs';
+import { sharedSite, openPage, until, ensureOutputDir, simMicros } from './harness.mjs';
 
 const VIEWPORT = { width: 1300, height: 900 };
 
 const shared = sharedSite('/');
-
-/** Polls `check` (an async predicate) until it holds, or fails with `what`. */
-async function until(check, what, timeout = 15_000) {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 async function openPartitions(options = {}) {
   const opened = await openPage(shared.browser, `${shared.site.url}#/partitions`, { viewport: VIEWPORT, ...options });

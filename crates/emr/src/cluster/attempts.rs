@@ -585,22 +585,36 @@ impl Cluster {
         }
     }
 
-    /// An attempt failed: count it against the task and the node, retry or give up.
-    pub(crate) fn fail_attempt(&mut self, job: &mut JobRun, attempt: AttemptId, reason: &str) {
+    /// Ends an attempt as `state`; its input and output stop counting in the job's rates
+    /// from now. Returns its task, node and attempt number.
+    fn end_attempt(
+        &mut self,
+        job: &mut JobRun,
+        attempt: AttemptId,
+        state: AttemptState,
+    ) -> Option<(TaskRef, NodeId, u32)> {
         let now = self.now();
-        let Some(a) = job.attempt(attempt) else {
-            return;
-        };
+        let a = job.attempt(attempt)?;
         let (task, node) = (a.task, a.node);
         let (input_flow, output_flow) = (a.input_flow, a.output_flow);
         trim_flow(&mut job.input_rate, input_flow, now);
         trim_flow(&mut job.output_rate, output_flow, now);
-        self.finish_attempt(job, attempt, AttemptState::Failed(reason.to_string()));
+        self.finish_attempt(job, attempt, state);
+        let number = job.attempt(attempt).map_or(0, |a| a.number);
+        Some((task, node, number))
+    }
+
+    /// An attempt failed: count it against the task and the node, retry or give up.
+    pub(crate) fn fail_attempt(&mut self, job: &mut JobRun, attempt: AttemptId, reason: &str) {
+        let failed = AttemptState::Failed(reason.to_string());
+        let Some((task, node, number)) = self.end_attempt(job, attempt, failed) else {
+            return;
+        };
         let name = self.node_name(node);
         self.emit(EventKind::AttemptFailed {
             job: job.id,
             task,
-            attempt: job.attempt(attempt).map_or(0, |a| a.number),
+            attempt: number,
             node: name.clone(),
             reason: reason.into(),
         });
@@ -668,23 +682,18 @@ impl Cluster {
 
     /// Kills a running attempt (not the task's fault: it does not count as a failure).
     pub(crate) fn kill_attempt(&mut self, job: &mut JobRun, attempt: AttemptId, reason: &str) {
-        let now = self.now();
-        let Some(a) = job.attempt(attempt) else {
-            return;
-        };
-        if !a.is_running() {
+        if !job.attempt(attempt).is_some_and(|a| a.is_running()) {
             return;
         }
-        let (task, node) = (a.task, a.node);
-        let (input_flow, output_flow) = (a.input_flow, a.output_flow);
-        trim_flow(&mut job.input_rate, input_flow, now);
-        trim_flow(&mut job.output_rate, output_flow, now);
-        self.finish_attempt(job, attempt, AttemptState::Killed(reason.to_string()));
+        let killed = AttemptState::Killed(reason.to_string());
+        let Some((task, node, number)) = self.end_attempt(job, attempt, killed) else {
+            return;
+        };
         let name = self.node_name(node);
         self.emit(EventKind::AttemptKilled {
             job: job.id,
             task,
-            attempt: job.attempt(attempt).map_or(0, |a| a.number),
+            attempt: number,
             node: name,
             reason: reason.into(),
         });
