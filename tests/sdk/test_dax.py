@@ -67,8 +67,10 @@ def test_query_stays_stale_until_its_ttl_while_get_item_sees_the_write(dax_endpo
     stale = dax.query(**query)
     assert time.monotonic() - first_sent < QUERY_TTL_MS / 1000, "checked within the TTL"
     assert title_of(stale["Items"]) == ["draft"]
-    # ...while GetItem through DAX already returns the new value (write-through), and so
-    # does the same Query sent straight to DynamoDB.
+    # ...while GetItem through DAX returns the new value (write-through) once the primary
+    # has replicated it to the node that answers, and the same Query sent straight to
+    # DynamoDB returns it at once.
+    time.sleep(REPLICATED)
     assert dax.get_item(TableName=table_name, Key=key)["Item"]["title"] == {"S": "final"}
     assert title_of(ddb.query(**query)["Items"]) == ["final"]
 
@@ -116,8 +118,11 @@ def test_misses_are_cached_too(dax_endpoint, table_name):
     ddb.put_item(TableName=table_name, Item={**key, "v": {"N": "1"}})
     # DAX remembers that there was nothing (a negative entry)...
     assert "Item" not in dax.get_item(TableName=table_name, Key=key)
-    # ...until a write through DAX replaces it.
+    # ...until a write through DAX replaces it. The primary takes the write and replicates
+    # it; a read that lands on another node before then may still see the negative entry,
+    # as with the real DAX ("eventually consistent, usually less than one second").
     dax.put_item(TableName=table_name, Item={**key, "v": {"N": "2"}})
+    time.sleep(REPLICATED)
     assert dax.get_item(TableName=table_name, Key=key)["Item"]["v"] == {"N": "2"}
 
 
