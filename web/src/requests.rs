@@ -91,6 +91,7 @@ pub fn execute_as(
     let refused = |error: DynamoError| dynaplay_world::Outcome {
         request: 0,
         result: Err(error),
+        items: None,
         latency: dynaplay_world::SimDuration::ZERO,
         stale: false,
     };

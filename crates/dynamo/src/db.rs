@@ -12,9 +12,11 @@ use std::collections::BTreeMap;
 use dynaplay_sim::{SimDuration, SimTime};
 use serde_json::Value;
 
+use crate::capacity::ReturnConsumedCapacity;
 use crate::error::{DynamoError, ErrorKind, Result};
 use crate::ops;
 use crate::table::{Table, TableStatus};
+use crate::value::RenderedItems;
 
 /// Where the simulated account lives; shows up in ARNs and endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,15 +45,64 @@ impl Default for Settings {
 /// DynamoDB's cap on one item collection of a table with local secondary indexes: 10 GB.
 pub const DEFAULT_ITEM_COLLECTION_LIMIT: u64 = 10 * 1024 * 1024 * 1024;
 
-/// What the caller tells the database about the moment a request arrives.
+/// What the caller tells the database about a request beyond its body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RequestContext {
+    /// The moment the request arrives.
     pub now: SimTime,
+    /// Report `ConsumedCapacity` (by index) even when the request did not ask for it. The
+    /// physical model reads each request's cost off its response and removes the member
+    /// again before the client sees it; asking here spares copying the request to add
+    /// `ReturnConsumedCapacity` to it.
+    pub report_capacity: bool,
+    /// How the items of a GetItem, Query or Scan response are rendered.
+    pub items_as: ItemsAs,
 }
 
 impl RequestContext {
     pub fn at(now: SimTime) -> Self {
-        RequestContext { now }
+        RequestContext {
+            now,
+            ..RequestContext::default()
+        }
+    }
+
+    /// The `ReturnConsumedCapacity` an operation answers with, given what its request
+    /// asked for.
+    pub(crate) fn capacity_mode(&self, asked: ReturnConsumedCapacity) -> ReturnConsumedCapacity {
+        if self.report_capacity && asked == ReturnConsumedCapacity::None {
+            ReturnConsumedCapacity::Indexes
+        } else {
+            asked
+        }
+    }
+}
+
+/// How an operation renders the items it returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ItemsAs {
+    /// As `serde_json::Value`s inside the response, for callers that keep or inspect it.
+    #[default]
+    Values,
+    /// As JSON text beside the response (see [`RenderedItems`]), for a caller that only
+    /// sends the response on.
+    Text,
+}
+
+/// An operation's response, with the items it rendered as text when the request context
+/// asked for [`ItemsAs::Text`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub response: Value,
+    pub items: Option<RenderedItems>,
+}
+
+impl From<Value> for Answer {
+    fn from(response: Value) -> Answer {
+        Answer {
+            response,
+            items: None,
+        }
     }
 }
 
@@ -94,6 +145,20 @@ impl Database {
         request: &Value,
         ctx: &RequestContext,
     ) -> Result<Value> {
+        let ctx = RequestContext {
+            items_as: ItemsAs::Values,
+            ..*ctx
+        };
+        ops::dispatch(self, operation, request, &ctx).map(|answer| answer.response)
+    }
+
+    /// [`Database::execute`], with the items rendered as `ctx.items_as` says.
+    pub fn answer(
+        &mut self,
+        operation: &str,
+        request: &Value,
+        ctx: &RequestContext,
+    ) -> Result<Answer> {
         ops::dispatch(self, operation, request, ctx)
     }
 

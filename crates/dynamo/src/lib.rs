@@ -25,5 +25,5 @@ pub mod request;
 pub mod table;
 pub mod value;
 
-pub use db::{Database, OPERATIONS, RequestContext, Settings};
+pub use db::{Answer, Database, ItemsAs, OPERATIONS, RequestContext, Settings};
 pub use error::{DynamoError, ErrorKind, Result};

@@ -24,7 +24,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use dynaplay_world::dynamo::{DynamoError, ErrorKind};
+use dynaplay_world::dynamo::{DynamoError, ErrorKind, ItemsAs};
 use dynaplay_world::{ClusterSpec, Outcome, Realism, SimDuration, SimTime, World};
 use tokio::net::TcpListener;
 
@@ -161,7 +161,7 @@ impl Shared {
     ) -> std::thread::Result<Outcome> {
         world.advance_to(now);
         catch_unwind(AssertUnwindSafe(|| {
-            world.request(operation, body, "endpoint")
+            world.request_as(operation, body, "endpoint", ItemsAs::Text)
         }))
     }
 
@@ -172,7 +172,7 @@ impl Shared {
         match outcome {
             Ok(outcome) => {
                 let reply = match &outcome.result {
-                    Ok(response) => Reply::ok(response),
+                    Ok(response) => Reply::ok_with(response, outcome.items.as_ref()),
                     Err(err) => Reply::error(err),
                 };
                 (reply, outcome.latency.into())

@@ -17,6 +17,7 @@
 
 use dynaplay_world::DaxError;
 use dynaplay_world::dynamo::dax::CONTROL_OPERATIONS;
+use dynaplay_world::dynamo::value::RenderedItems;
 use dynaplay_world::dynamo::{DynamoError, ErrorKind, OPERATIONS};
 use serde_json::Value;
 
@@ -72,11 +73,11 @@ pub fn admit(target: Option<&str>, body: &[u8]) -> Admission {
     }
 }
 
-/// A response ready to send: status and JSON body text.
+/// A response ready to send: status and JSON body text (as UTF-8 bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     pub status: u16,
-    pub body: String,
+    pub body: Vec<u8>,
 }
 
 impl Reply {
@@ -85,6 +86,19 @@ impl Reply {
             status: 200,
             body: json_text(response),
         }
+    }
+
+    /// A success whose items the engine already wrote as text ([`ItemsAs::Text`]): they
+    /// go where the response holds their placeholder.
+    ///
+    /// [`ItemsAs::Text`]: dynaplay_dynamo::ItemsAs::Text
+    pub fn ok_with(response: &Value, items: Option<&RenderedItems>) -> Reply {
+        let Some(items) = items else {
+            return Reply::ok(response);
+        };
+        let mut body = Vec::with_capacity(items.json.len() + 256);
+        items.write_response(response, &mut body);
+        Reply { status: 200, body }
     }
 
     pub fn error(err: &DynamoError) -> Reply {
@@ -104,7 +118,7 @@ impl Reply {
 
     /// The `x-amz-crc32` header: CRC-32 of the body bytes, as an unsigned decimal.
     pub fn crc32(&self) -> u32 {
-        crc32fast::hash(self.body.as_bytes())
+        crc32fast::hash(&self.body)
     }
 }
 
@@ -112,8 +126,8 @@ impl Reply {
 /// `Value`'s `Display` (which goes through `fmt::Formatter`): it is a few per cent of a
 /// request. Writing a `Value` cannot fail — its keys are strings — so the empty fallback is
 /// never sent.
-fn json_text(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+fn json_text(value: &Value) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
 }
 
 /// A 52-character request id in AWS's style (upper-case letters and digits), derived
@@ -183,7 +197,7 @@ mod tests {
         assert_eq!(reply.status, 400);
         assert_eq!(
             reply.body,
-            r#"{"__type":"ClusterNotFoundFault","message":"Cluster c not found."}"#
+            br#"{"__type":"ClusterNotFoundFault","message":"Cluster c not found."}"#
         );
     }
 
@@ -194,7 +208,7 @@ mod tests {
                 assert_eq!(err.kind, ErrorKind::Serialization);
                 assert_eq!(
                     Reply::error(&err).body,
-                    r#"{"__type":"com.amazon.coral.service#SerializationException"}"#
+                    br#"{"__type":"com.amazon.coral.service#SerializationException"}"#
                 );
             }
             other => panic!("admitted: {other:?}"),
@@ -206,7 +220,7 @@ mod tests {
         let err = DynamoError::new(ErrorKind::UnknownOperation, "");
         assert_eq!(
             Reply::error(&err).body,
-            r#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#
+            br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#
         );
     }
 
@@ -222,11 +236,131 @@ mod tests {
         assert_ne!(a, request_id(2));
     }
 
+    /// The endpoint asks the engine for items as text; the bytes it sends must be the ones
+    /// the same requests give when the engine builds the items as values (as the page and
+    /// DAX do).
+    #[test]
+    fn items_written_as_text_are_the_bytes_of_items_built_as_values() {
+        use dynaplay_world::World;
+        use dynaplay_world::dynamo::ItemsAs;
+        use serde_json::json;
+
+        let setup = [
+            (
+                "CreateTable",
+                json!({
+                    "TableName": "things",
+                    "AttributeDefinitions": [
+                        {"AttributeName": "pk", "AttributeType": "S"},
+                        {"AttributeName": "sk", "AttributeType": "N"},
+                        {"AttributeName": "g", "AttributeType": "S"}
+                    ],
+                    "KeySchema": [
+                        {"AttributeName": "pk", "KeyType": "HASH"},
+                        {"AttributeName": "sk", "KeyType": "RANGE"}
+                    ],
+                    "GlobalSecondaryIndexes": [{
+                        "IndexName": "by-g",
+                        "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                        "Projection": {"ProjectionType": "KEYS_ONLY"}
+                    }],
+                    "BillingMode": "PAY_PER_REQUEST"
+                }),
+            ),
+            (
+                "PutItem",
+                json!({"TableName": "things", "Item": {
+                    "pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"},
+                    "text": {"S": "quote \" slash \\ tab \t é 😀 \u{1}"},
+                    "n": {"N": "-0012.500"}, "b": {"B": "AAEC"}, "yes": {"BOOL": true},
+                    "none": {"NULL": true}, "l": {"L": [{"N": "1"}, {"M": {"k": {"SS": ["p", "q"]}}}]},
+                    "ns": {"NS": ["3", "1.50"]}, "bs": {"BS": ["AQ==", "Ag=="]}
+                }}),
+            ),
+            (
+                "PutItem",
+                json!({"TableName": "things", "Item": {"pk": {"S": "a"}, "sk": {"N": "2"}, "g": {"S": "x"}}}),
+            ),
+            (
+                "PutItem",
+                json!({"TableName": "things", "Item": {"pk": {"S": "b"}, "sk": {"N": "1"}}}),
+            ),
+        ];
+        let reads = [
+            (
+                "GetItem",
+                json!({"TableName": "things", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}),
+            ),
+            (
+                "GetItem",
+                json!({"TableName": "things", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+                "ProjectionExpression": "l[1].k, n", "ReturnConsumedCapacity": "TOTAL"}),
+            ),
+            (
+                "GetItem",
+                json!({"TableName": "things", "Key": {"pk": {"S": "zz"}, "sk": {"N": "1"}}}),
+            ),
+            (
+                "Query",
+                json!({"TableName": "things", "KeyConditionExpression": "pk = :p",
+                "ExpressionAttributeValues": {":p": {"S": "a"}}, "ReturnConsumedCapacity": "INDEXES"}),
+            ),
+            (
+                "Query",
+                json!({"TableName": "things", "KeyConditionExpression": "pk = :p", "Limit": 1,
+                "ExpressionAttributeValues": {":p": {"S": "a"}}, "ScanIndexForward": false}),
+            ),
+            (
+                "Query",
+                json!({"TableName": "things", "KeyConditionExpression": "pk = :p",
+                "ExpressionAttributeValues": {":p": {"S": "nobody"}}}),
+            ),
+            (
+                "Query",
+                json!({"TableName": "things", "IndexName": "by-g", "KeyConditionExpression": "g = :g",
+                "ExpressionAttributeValues": {":g": {"S": "x"}}}),
+            ),
+            (
+                "Query",
+                json!({"TableName": "things", "KeyConditionExpression": "pk = :p", "Select": "COUNT",
+                "ExpressionAttributeValues": {":p": {"S": "a"}}}),
+            ),
+            ("Scan", json!({"TableName": "things"})),
+            (
+                "Scan",
+                json!({"TableName": "things", "FilterExpression": "attribute_exists(l)",
+                "ProjectionExpression": "pk, #t", "ExpressionAttributeNames": {"#t": "text"}}),
+            ),
+        ];
+        let mut as_values = World::new(7);
+        let mut as_text = World::new(7);
+        for (operation, request) in &setup {
+            as_values.execute(operation, request).unwrap();
+            as_text.execute(operation, request).unwrap();
+        }
+        let mut rendered = 0;
+        for (operation, request) in &reads {
+            let built = as_values.request_as(operation, request, "endpoint", ItemsAs::Values);
+            let written = as_text.request_as(operation, request, "endpoint", ItemsAs::Text);
+            assert!(built.items.is_none());
+            rendered += usize::from(written.items.is_some());
+            let built = Reply::ok(built.result.as_ref().unwrap());
+            let written = Reply::ok_with(written.result.as_ref().unwrap(), written.items.as_ref());
+            assert_eq!(
+                String::from_utf8(written.body).unwrap(),
+                String::from_utf8(built.body).unwrap(),
+                "{operation} {request}"
+            );
+        }
+        // All but the miss and the COUNT returned items, and those came as text.
+        assert_eq!(rendered, reads.len() - 2);
+    }
+
     #[test]
     fn crc32_is_of_the_body() {
         let reply = Reply {
             status: 200,
-            body: "{}".into(),
+            body: b"{}".to_vec(),
         };
         assert_eq!(reply.crc32(), 2745614147);
     }

@@ -33,7 +33,7 @@ pub use traffic::{KeySkew, TrafficError, TrafficSpec, TrafficStats};
 
 use dynaplay_dynamo::physical::events::Event;
 use dynaplay_dynamo::physical::{DynamoService, ItemMark};
-use dynaplay_dynamo::{Database, DynamoError};
+use dynaplay_dynamo::{Database, DynamoError, ItemsAs};
 use dynaplay_sim::{FaultKind, FaultPlan, FaultTarget, SimRng};
 use serde_json::Value;
 use traffic::Traffic;
@@ -169,8 +169,21 @@ impl World {
     /// [`World::execute`] for a named client, with everything the model says about it:
     /// its latency, whether it was stale, its number in the event log.
     pub fn request(&mut self, operation: &str, request: &Value, client: &str) -> Outcome {
+        self.request_as(operation, request, client, ItemsAs::Values)
+    }
+
+    /// [`World::request`] with the response's items rendered as `items_as` says (see
+    /// [`DynamoService::execute_as`]).
+    pub fn request_as(
+        &mut self,
+        operation: &str,
+        request: &Value,
+        client: &str,
+        items_as: ItemsAs,
+    ) -> Outcome {
         let now = self.now();
-        self.dynamo.execute(operation, request, client, now)
+        self.dynamo
+            .execute_as(operation, request, client, now, items_as)
     }
 
     /// The DynamoDB engine's state, for views and snapshots.

@@ -53,7 +53,7 @@ struct TableRead<'a> {
     kind: ReadKind,
 }
 
-pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Value> {
     let fields = Fields::of(request)?;
     let request_items = fields.object("RequestItems")?;
     let consumed = fields.string("ReturnConsumedCapacity")?;
@@ -228,7 +228,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     let mut response = Map::new();
     response.insert("Responses".into(), Value::Object(responses));
     response.insert("UnprocessedKeys".into(), Value::Object(unprocessed));
-    let mode = ReturnConsumedCapacity::parse(consumed);
+    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
     let wire: Vec<Value> = capacities.iter().filter_map(|c| c.to_wire(mode)).collect();
     if mode != ReturnConsumedCapacity::None {
         response.insert("ConsumedCapacity".into(), Value::Array(wire));

@@ -42,7 +42,7 @@ enum Write {
     Delete(Item),
 }
 
-pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Value> {
     let fields = Fields::of(request)?;
     let request_items = fields.object("RequestItems")?;
     let consumed = fields.string("ReturnConsumedCapacity")?;
@@ -195,7 +195,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
         }
     }
 
-    let mode = ReturnConsumedCapacity::parse(consumed);
+    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
     let mut capacities = Vec::new();
     let mut collections = Map::new();
     for (name, changes) in planned {

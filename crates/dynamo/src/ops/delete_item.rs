@@ -26,7 +26,7 @@ use crate::request::{Fields, Violations};
 
 pub(crate) const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Condition];
 
-pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Value> {
     let fields = Fields::of(request)?;
     let table_name = fields.string("TableName")?;
     let key = decode_item(&fields, "Key")?;
@@ -96,7 +96,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     } else {
         None
     };
-    let mode = ReturnConsumedCapacity::parse(consumed);
+    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
     Ok(write_response(attributes, capacity.to_wire(mode), metrics))
 }
 

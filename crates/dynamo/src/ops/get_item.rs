@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity};
-use crate::db::{Database, RequestContext};
+use crate::db::{Answer, Database, ItemsAs, RequestContext};
 use crate::error::Result;
 use crate::expr::ExpressionKind;
 use crate::ops::item_expressions::ExpressionParams;
@@ -17,10 +17,11 @@ use crate::ops::item_read::{ReadProjection, read_cost, read_kind};
 use crate::ops::item_request::{decode_item, required};
 use crate::ops::legacy::{check_attributes_to_get, read_attributes_to_get};
 use crate::request::{Fields, Violations};
+use crate::value::RenderedItems;
 
 pub(crate) const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Projection];
 
-pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Answer> {
     let fields = Fields::of(request)?;
     let table_name = fields.string("TableName")?;
     let key = decode_item(&fields, "Key")?;
@@ -57,13 +58,30 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     capacity.read(read_cost(item, read_kind(consistent)));
 
     let mut response = Map::new();
+    let mut rendered = None;
     if let Some(item) = item {
-        response.insert("Item".into(), projection.to_wire(item));
+        let wire = match ctx.items_as {
+            ItemsAs::Values => projection.to_wire(item),
+            ItemsAs::Text => {
+                let mut json = Vec::new();
+                projection.write_text(&mut json, item);
+                rendered = Some(RenderedItems {
+                    member: "Item",
+                    json,
+                });
+                Value::Null
+            }
+        };
+        response.insert("Item".into(), wire);
     }
-    if let Some(wire) = capacity.to_wire(ReturnConsumedCapacity::parse(consumed)) {
+    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
+    if let Some(wire) = capacity.to_wire(mode) {
         response.insert("ConsumedCapacity".into(), wire);
     }
-    Ok(Value::Object(response))
+    Ok(Answer {
+        response: Value::Object(response),
+        items: rendered,
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use crate::capacity::{ReadKind, read_units};
 use crate::expr::ProjectionExpression;
 use crate::ops::legacy::attributes_to_get;
-use crate::value::{Item, item_size, item_to_wire};
+use crate::value::{Item, item_size, item_to_wire, write_item};
 use serde_json::Value;
 
 /// Which parts of an item a read returns.
@@ -47,6 +47,14 @@ impl ReadProjection {
         match self {
             ReadProjection::All => item_to_wire(item),
             _ => item_to_wire(&self.apply(item)),
+        }
+    }
+
+    /// [`ReadProjection::to_wire`] written as JSON text.
+    pub(crate) fn write_text(&self, out: &mut Vec<u8>, item: &Item) {
+        match self {
+            ReadProjection::All => write_item(out, item),
+            _ => write_item(out, &self.apply(item)),
         }
     }
 }

@@ -53,7 +53,7 @@ pub(crate) mod write;
 
 use serde_json::Value;
 
-use crate::db::{Database, RequestContext, unknown_operation};
+use crate::db::{Answer, Database, RequestContext, unknown_operation};
 use crate::error::Result;
 
 /// Every operation the engine implements.
@@ -87,8 +87,8 @@ pub(crate) fn dispatch(
     operation: &str,
     request: &Value,
     ctx: &RequestContext,
-) -> Result<Value> {
-    match operation {
+) -> Result<Answer> {
+    let response = match operation {
         "CreateTable" => create_table::execute(db, request, ctx),
         "DescribeTable" => describe_table::execute(db, request, ctx),
         "ListTables" => list_tables::execute(db, request, ctx),
@@ -102,15 +102,16 @@ pub(crate) fn dispatch(
         "UntagResource" => untag_resource::execute(db, request, ctx),
         "ListTagsOfResource" => list_tags_of_resource::execute(db, request, ctx),
         "PutItem" => put_item::execute(db, request, ctx),
-        "GetItem" => get_item::execute(db, request, ctx),
+        "GetItem" => return get_item::execute(db, request, ctx),
         "UpdateItem" => update_item::execute(db, request, ctx),
         "DeleteItem" => delete_item::execute(db, request, ctx),
-        "Query" => query::execute(db, request, ctx),
-        "Scan" => scan::execute(db, request, ctx),
+        "Query" => return query::execute(db, request, ctx),
+        "Scan" => return scan::execute(db, request, ctx),
         "BatchGetItem" => batch_get_item::execute(db, request, ctx),
         "BatchWriteItem" => batch_write_item::execute(db, request, ctx),
         "TransactWriteItems" => transact_write_items::execute(db, request, ctx),
         "TransactGetItems" => transact_get_items::execute(db, request, ctx),
         _ => Err(unknown_operation()),
-    }
+    };
+    response.map(Answer::from)
 }

@@ -31,7 +31,7 @@ use crate::request::{Fields, Violations};
 
 pub(crate) const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Condition];
 
-pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Value> {
     let fields = Fields::of(request)?;
     let table_name = fields.string("TableName")?;
     let item = decode_item(&fields, "Item")?;
@@ -87,7 +87,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
         wants_old_on_failure(on_failure),
     )?;
 
-    let mode = ReturnConsumedCapacity::parse(consumed);
+    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
     let mut capacity = ConsumedCapacity::new(table_name);
     let change = Change {
         key: key.clone(),

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::read_page::{PageReader, Target};
 use super::read_request::{KeyTerm, ReadOp, ReadRequest};
-use crate::db::{Database, RequestContext};
+use crate::db::{Answer, Database, RequestContext};
 use crate::error::{DynamoError, Result};
 use crate::expr::KeyComparison;
 use crate::expr::messages::{key_condition_not_supported, key_schema_element_missed};
@@ -26,8 +26,8 @@ use crate::key::{KeyAttribute, KeyValue, PrimaryKey};
 use crate::table::EntryKey;
 use crate::value::{AttributeValue, Item};
 
-pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
-    let request = ReadRequest::parse(ReadOp::Query, request)?;
+pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Answer> {
+    let request = ReadRequest::parse(ReadOp::Query, request)?.with_context(ctx);
     let table = db.usable_table(&request.table_name)?;
     let target = Target::resolve(table, &request)?;
     let plan = plan(&target, &request)?;
@@ -174,7 +174,7 @@ fn check_start_in_bounds(
 
 /// Reads the partition's collection in the asked direction, from after the start key,
 /// through exactly the entries whose sort key qualifies (see [`seek`]).
-fn read(target: Target<'_>, request: &ReadRequest, plan: &Plan) -> Value {
+fn read(target: Target<'_>, request: &ReadRequest, plan: &Plan) -> Answer {
     let mut page = PageReader::new(target, request);
     let Some(collection) = target
         .store()

@@ -25,10 +25,11 @@ use serde_json::{Map, Value, json};
 
 use super::read_request::{Filter, ReadOp, ReadRequest, Select};
 use crate::capacity::{ConsumedCapacity, ReadKind, read_units};
+use crate::db::{Answer, ItemsAs};
 use crate::error::{DynamoError, Result};
 use crate::key::{KeyAttribute, KeySchema, KeyValue, PrimaryKey, schema_mismatch};
 use crate::table::{EntryKey, IndexDef, IndexKind, ItemStore, Projection, Table, TableStatus};
-use crate::value::{Item, item_size, item_to_wire};
+use crate::value::{Item, RenderedItems, item_size, item_to_wire, write_item};
 
 /// How many bytes one page may read before it stops.
 pub(crate) const MAX_PAGE_BYTES: u64 = 1024 * 1024;
@@ -287,7 +288,7 @@ pub(crate) struct PageReader<'a> {
     fetch: bool,
     /// The kept items, already in their wire shape: the response is all they are for, so
     /// they go straight from the stored item to JSON without an intermediate copy.
-    items: Vec<Value>,
+    items: Kept,
     count: u64,
     scanned: u64,
     bytes: u64,
@@ -302,7 +303,7 @@ impl<'a> PageReader<'a> {
             target,
             request,
             fetch: target.needs_table_fetch(request),
-            items: Vec::new(),
+            items: Kept::new(request.items_as),
             count: 0,
             scanned: 0,
             bytes: 0,
@@ -338,11 +339,9 @@ impl<'a> PageReader<'a> {
             self.count += 1;
             match (self.request.select, &self.request.projection) {
                 (Select::Count, _) => {}
-                (Select::AllProjected, _) => self.items.push(item_to_wire(entry)),
-                (Select::Specific, Some(projection)) => {
-                    self.items.push(item_to_wire(&projection.apply(visible)))
-                }
-                _ => self.items.push(item_to_wire(visible)),
+                (Select::AllProjected, _) => self.items.push(entry),
+                (Select::Specific, Some(projection)) => self.items.push(&projection.apply(visible)),
+                _ => self.items.push(visible),
             }
         }
         if self.is_full() {
@@ -371,7 +370,7 @@ impl<'a> PageReader<'a> {
 
     /// The response: `ConsumedCapacity`, `Count`, `Items`, `LastEvaluatedKey`,
     /// `ScannedCount`, in AWS's order.
-    pub(crate) fn finish(self) -> Value {
+    pub(crate) fn finish(self) -> Answer {
         let kind = if self.request.consistent_read {
             ReadKind::Strong
         } else {
@@ -391,13 +390,56 @@ impl<'a> PageReader<'a> {
             response.insert("ConsumedCapacity".into(), consumed);
         }
         response.insert("Count".into(), json!(self.count));
+        let mut rendered = None;
         if self.request.select != Select::Count {
-            response.insert("Items".into(), Value::Array(self.items));
+            let items = match self.items {
+                Kept::Values(items) => Value::Array(items),
+                Kept::Text(mut json) => {
+                    json.push(b']');
+                    rendered = Some(RenderedItems {
+                        member: "Items",
+                        json,
+                    });
+                    Value::Null
+                }
+            };
+            response.insert("Items".into(), items);
         }
         if let Some(key) = &self.last_key {
             response.insert("LastEvaluatedKey".into(), item_to_wire(key));
         }
         response.insert("ScannedCount".into(), json!(self.scanned));
-        Value::Object(response)
+        Answer {
+            response: Value::Object(response),
+            items: rendered,
+        }
+    }
+}
+
+/// A page's kept items, rendered as the request context asked: as values, or as the
+/// text of a JSON array still missing its closing bracket.
+enum Kept {
+    Values(Vec<Value>),
+    Text(Vec<u8>),
+}
+
+impl Kept {
+    fn new(items_as: ItemsAs) -> Kept {
+        match items_as {
+            ItemsAs::Values => Kept::Values(Vec::new()),
+            ItemsAs::Text => Kept::Text(b"[".to_vec()),
+        }
+    }
+
+    fn push(&mut self, item: &Item) {
+        match self {
+            Kept::Values(items) => items.push(item_to_wire(item)),
+            Kept::Text(json) => {
+                if json.len() > 1 {
+                    json.push(b',');
+                }
+                write_item(json, item);
+            }
+        }
     }
 }

@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 
 use super::read_legacy::{self, LegacyCondition, RawCondition};
 use crate::capacity::ReturnConsumedCapacity;
+use crate::db::{ItemsAs, RequestContext};
 use crate::error::{DynamoError, ErrorKind, Result};
 use crate::expr::ast::{Condition, Operand};
 use crate::expr::document::DocumentPath;
@@ -268,6 +269,17 @@ pub(crate) struct ReadRequest {
     /// Query only: the key condition, one term per attribute, in the order written.
     pub key_terms: Vec<KeyTerm>,
     pub segment: Option<Segment>,
+    /// How the page's items are rendered (from the request context, not the body).
+    pub items_as: ItemsAs,
+}
+
+impl ReadRequest {
+    /// Takes in what the request context says about the response.
+    pub(crate) fn with_context(mut self, ctx: &RequestContext) -> ReadRequest {
+        self.return_capacity = ctx.capacity_mode(self.return_capacity);
+        self.items_as = ctx.items_as;
+        self
+    }
 }
 
 /// A member holding an item-like map, read in pass one: JSON-type errors raise now, a
@@ -708,6 +720,7 @@ fn semantic(op: ReadOp, m: Members<'_>) -> Result<ReadRequest> {
         filter,
         key_terms,
         segment,
+        items_as: ItemsAs::Values,
     })
 }
 

@@ -16,14 +16,14 @@ use serde_json::Value;
 
 use super::read_page::{PageReader, Target};
 use super::read_request::{ReadOp, ReadRequest};
-use crate::db::{Database, RequestContext};
+use crate::db::{Answer, Database, RequestContext};
 use crate::error::{DynamoError, Result};
 use crate::key::KeyValue;
 use crate::keyhash::{key_hash, segment_range};
 use crate::table::{EntryKey, Slot};
 
-pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
-    let request = ReadRequest::parse(ReadOp::Scan, request)?;
+pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Answer> {
+    let request = ReadRequest::parse(ReadOp::Scan, request)?.with_context(ctx);
     let table = db.usable_table(&request.table_name)?;
     let target = Target::resolve(table, &request)?;
     let start = plan(&target, &request)?;
@@ -76,7 +76,7 @@ fn plan(target: &Target<'_>, request: &ReadRequest) -> Result<Option<(Slot, Entr
 }
 
 /// Walks the key space (or this segment's slice of it) from after the start key.
-fn read(target: Target<'_>, request: &ReadRequest, start: Option<(Slot, EntryKey)>) -> Value {
+fn read(target: Target<'_>, request: &ReadRequest, start: Option<(Slot, EntryKey)>) -> Answer {
     let mut page = PageReader::new(target, request);
     let Some(store) = target.store() else {
         return page.finish();

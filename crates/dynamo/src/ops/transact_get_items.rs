@@ -32,7 +32,7 @@ struct GetRequest<'a> {
     expressions: ExpressionParams<'a>,
 }
 
-pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Value> {
     let fields = Fields::of(request)?;
     let items = fields.list("TransactItems")?;
     let consumed = fields.string("ReturnConsumedCapacity")?;
@@ -136,7 +136,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     }
 
     let mut response = Map::new();
-    let mode = ReturnConsumedCapacity::parse(consumed);
+    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
     if mode != ReturnConsumedCapacity::None {
         let list: Vec<Value> = order
             .iter()

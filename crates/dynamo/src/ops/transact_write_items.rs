@@ -238,7 +238,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) 
     let targets: Vec<(&str, &PrimaryKey)> = actions.iter().map(|a| (a.table, &a.key)).collect();
     check_distinct(&targets)?;
 
-    let mode = ReturnConsumedCapacity::parse(consumed);
+    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
     let fingerprint = token.map(|_| fingerprint(items));
     // A token older than the window is forgotten. Expired records are only dropped on
     // success below, so that a request that fails changes nothing at all.

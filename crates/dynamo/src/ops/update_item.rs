@@ -91,7 +91,7 @@ impl ItemUpdate {
     }
 }
 
-pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Value> {
     let fields = Fields::of(request)?;
     let table_name = fields.string("TableName")?;
     let key = decode_item(&fields, "Key")?;
@@ -180,7 +180,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext)
     } else {
         None
     };
-    let mode = ReturnConsumedCapacity::parse(consumed);
+    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
     Ok(write_response(attributes, capacity.to_wire(mode), metrics))
 }
 

@@ -25,7 +25,6 @@
 //! models in line (new tables get partitions, changed throughput splits them, deleted
 //! tables go). Everything is recorded as events.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::sync::Arc;
@@ -50,11 +49,11 @@ use super::replica::ZONES;
 use super::replication::Action;
 use super::route::{self, Route, Target, member};
 use super::table_model::{CapacityMode, TableModel, effective_maximum};
-use crate::db::{Database, RequestContext};
+use crate::db::{Answer, Database, ItemsAs, RequestContext};
 use crate::error::{DynamoError, ErrorKind};
 use crate::key::{KeyValue, PrimaryKey};
 use crate::table::{IndexKind, Slot, Table};
-use crate::value::{Item, item_size};
+use crate::value::{Item, RenderedItems, item_size};
 
 /// What became of one request.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +61,9 @@ pub struct Outcome {
     /// The request's number, as in its [`RequestEvent`](super::events::RequestEvent).
     pub request: u64,
     pub result: Result<Value, DynamoError>,
+    /// The response's items as JSON text, when they were asked for as
+    /// [`ItemsAs::Text`]: the response holds `null` where they belong.
+    pub items: Option<RenderedItems>,
     /// How long the client waits for the answer: the sampled latency with
     /// [`Realism::latency`], zero without.
     pub latency: SimDuration,
@@ -202,18 +204,14 @@ pub(super) fn display_key(key: &PrimaryKey) -> String {
     }
 }
 
-/// The request with `ReturnConsumedCapacity: INDEXES` when the client did not ask for
-/// capacity (so the engine reports what to charge), and whether to strip it afterwards.
-fn force_capacity(request: &Value) -> (Cow<'_, Value>, bool) {
-    let asked = member(request, "ReturnConsumedCapacity").and_then(Value::as_str);
-    match (request, asked) {
-        (Value::Object(map), None | Some("NONE")) => {
-            let mut forced = map.clone();
-            forced.insert("ReturnConsumedCapacity".into(), Value::from("INDEXES"));
-            (Cow::Owned(Value::Object(forced)), true)
-        }
-        _ => (Cow::Borrowed(request), false),
-    }
+/// Whether the client left `ReturnConsumedCapacity` out or set it to NONE: the engine is
+/// then asked to report capacity anyway (so the model knows what to charge), and the
+/// member is removed from the response afterwards.
+fn capacity_unasked(request: &Value) -> bool {
+    matches!(
+        member(request, "ReturnConsumedCapacity").map(Value::as_str),
+        None | Some(Some("NONE"))
+    )
 }
 
 /// The base-table units a response reports for `table`.
@@ -307,6 +305,20 @@ impl DynamoService {
         client: &str,
         now: SimTime,
     ) -> Outcome {
+        self.execute_as(operation, request, client, now, ItemsAs::Values)
+    }
+
+    /// [`DynamoService::execute`] with the response's items rendered as `items_as` says:
+    /// an endpoint that only sends the response on asks for [`ItemsAs::Text`] and finds
+    /// them in [`Outcome::items`].
+    pub fn execute_as(
+        &mut self,
+        operation: &str,
+        request: &Value,
+        client: &str,
+        now: SimTime,
+        items_as: ItemsAs,
+    ) -> Outcome {
         self.advance_to(now);
         let now = self.now;
         self.next_request += 1;
@@ -315,14 +327,17 @@ impl DynamoService {
         let named = self.events.intern(operation);
         let mut event = RequestRecord::new(id, client, named);
         let (result, timing) = match route::route(&self.db, operation, request) {
-            Some(route) => self.execute_routed(operation, request, &route, now, &mut event),
+            Some(route) => {
+                self.execute_routed(operation, request, &route, now, items_as, &mut event)
+            }
             None => {
                 event.table = member(request, "TableName")
                     .and_then(Value::as_str)
                     .map(Arc::from);
                 let result = self
                     .db
-                    .execute(operation, request, &RequestContext::at(now));
+                    .execute(operation, request, &RequestContext::at(now))
+                    .map(Answer::from);
                 if result.is_ok() && is_control(operation) {
                     self.sync_all(now);
                 }
@@ -340,9 +355,14 @@ impl DynamoService {
         }
         let stale = event.stale;
         self.events.record(now, Record::Request(event));
+        let (result, items) = match result {
+            Ok(answer) => (Ok(answer.response), answer.items),
+            Err(err) => (Err(err), None),
+        };
         Outcome {
             request: id,
             result,
+            items,
             latency: if self.realism.latency {
                 sampled
             } else {
@@ -377,8 +397,9 @@ impl DynamoService {
         request: &Value,
         route: &Route<'_>,
         now: SimTime,
+        items_as: ItemsAs,
         event: &mut RequestRecord,
-    ) -> (Result<Value, DynamoError>, Timing) {
+    ) -> (Result<Answer, DynamoError>, Timing) {
         for table in route.tables.iter() {
             self.sync_table(table.table, now);
         }
@@ -444,17 +465,25 @@ impl DynamoService {
 
         let rewinds = self.choose_replicas(plans, route, event, &mut timing);
         let saved = self.rewind(&rewinds);
-        let (forced, strip) = force_capacity(request);
-        let mut result = self
-            .db
-            .execute(operation, forced.as_ref(), &RequestContext::at(now));
+        let strip = capacity_unasked(request);
+        let ctx = RequestContext {
+            now,
+            report_capacity: strip,
+            items_as,
+        };
+        let mut result = self.db.answer(operation, request, &ctx);
         self.restore(saved);
 
         self.charge(plans, route, &result, now, event);
         if route.write && result.is_ok() {
             self.log_writes(plans, writes, now, event, &mut timing);
         }
-        if strip && let Ok(Value::Object(map)) = &mut result {
+        if strip
+            && let Ok(Answer {
+                response: Value::Object(map),
+                ..
+            }) = &mut result
+        {
             map.remove("ConsumedCapacity");
         }
         (result, timing)
@@ -699,7 +728,7 @@ impl DynamoService {
         &mut self,
         plans: &[TablePlan<'_>],
         route: &Route<'_>,
-        result: &Result<Value, DynamoError>,
+        result: &Result<Answer, DynamoError>,
         now: SimTime,
         event: &mut RequestRecord,
     ) {
@@ -709,7 +738,7 @@ impl DynamoService {
                 continue;
             }
             let units = match result {
-                Ok(response) => reported_units(response, plan.table),
+                Ok(answer) => reported_units(&answer.response, plan.table),
                 // A failed condition still costs the writes it would have made.
                 Err(err)
                     if matches!(

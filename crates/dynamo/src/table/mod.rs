@@ -92,15 +92,23 @@ impl Table {
     /// Stores `item` under `key` (which the caller derived from it), replacing and
     /// returning any previous item, and updates every index.
     pub fn put(&mut self, key: &PrimaryKey, item: Item) -> Option<Item> {
-        let old = self
-            .items
-            .insert(&key.hash, Self::entry_key(key), item.clone());
-        let indexes: Vec<IndexDef> = self.def.indexes().cloned().collect();
-        for index in &indexes {
+        // The new index entries are cut from the item before it moves into the store.
+        let added: Vec<_> = self
+            .def
+            .indexes()
+            .map(|index| index_entry_of(&self.def, index, key, &item))
+            .collect();
+        let old = self.items.insert(&key.hash, Self::entry_key(key), item);
+        for (index, added) in self.def.indexes().zip(added) {
+            let Some(store) = self.indexes.get_mut(&index.name) else {
+                continue;
+            };
             if let Some(old_item) = &old {
-                self.remove_index_entry(index, key, old_item);
+                remove_index_entry(store, index, key, old_item);
             }
-            self.add_index_entry(index, key, &item);
+            if let Some((partition, entry, projected)) = added {
+                store.insert(&partition, entry, projected);
+            }
         }
         old
     }
@@ -108,9 +116,10 @@ impl Table {
     /// Removes and returns the item under `key`, and its index entries.
     pub fn delete(&mut self, key: &PrimaryKey) -> Option<Item> {
         let old = self.items.remove(&key.hash, &Self::entry_key(key))?;
-        let indexes: Vec<IndexDef> = self.def.indexes().cloned().collect();
-        for index in &indexes {
-            self.remove_index_entry(index, key, &old);
+        for index in self.def.indexes() {
+            if let Some(store) = self.indexes.get_mut(&index.name) {
+                remove_index_entry(store, index, key, &old);
+            }
         }
         Some(old)
     }
@@ -123,37 +132,7 @@ impl Table {
         key: &PrimaryKey,
         item: &Item,
     ) -> Option<(KeyValue, EntryKey, Item)> {
-        let index_key = index.key_schema.key_of_stored(item)?;
-        let projected: Item = item
-            .iter()
-            .filter(|(name, _)| index.projects(&self.def.key_schema, name))
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect();
-        let entry = EntryKey {
-            sort: index_key.range,
-            base: Some(key.clone()),
-        };
-        Some((index_key.hash, entry, projected))
-    }
-
-    fn add_index_entry(&mut self, index: &IndexDef, key: &PrimaryKey, item: &Item) {
-        if let Some((partition, entry, projected)) = self.index_entry(index, key, item)
-            && let Some(store) = self.indexes.get_mut(&index.name)
-        {
-            store.insert(&partition, entry, projected);
-        }
-    }
-
-    fn remove_index_entry(&mut self, index: &IndexDef, key: &PrimaryKey, item: &Item) {
-        if let Some(index_key) = index.key_schema.key_of_stored(item) {
-            let entry = EntryKey {
-                sort: index_key.range,
-                base: Some(key.clone()),
-            };
-            if let Some(store) = self.indexes.get_mut(&index.name) {
-                store.remove(&index_key.hash, &entry);
-            }
-        }
+        index_entry_of(&self.def, index, key, item)
     }
 
     /// Checks a new item's values for the indexes' key attributes: where present they
@@ -225,5 +204,36 @@ impl Table {
         self.def.global_indexes.retain(|i| i.name != name);
         self.indexes.remove(name);
         self.def.global_indexes.len() != before
+    }
+}
+
+/// [`Table::index_entry`] for a table's definition.
+fn index_entry_of(
+    def: &TableDef,
+    index: &IndexDef,
+    key: &PrimaryKey,
+    item: &Item,
+) -> Option<(KeyValue, EntryKey, Item)> {
+    let index_key = index.key_schema.key_of_stored(item)?;
+    let projected: Item = item
+        .iter()
+        .filter(|(name, _)| index.projects(&def.key_schema, name))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    let entry = EntryKey {
+        sort: index_key.range,
+        base: Some(key.clone()),
+    };
+    Some((index_key.hash, entry, projected))
+}
+
+/// Removes the entry `item` (stored under `key`) has in `index`'s store, if it has one.
+fn remove_index_entry(store: &mut ItemStore, index: &IndexDef, key: &PrimaryKey, item: &Item) {
+    if let Some(index_key) = index.key_schema.key_of_stored(item) {
+        let entry = EntryKey {
+            sort: index_key.range,
+            base: Some(key.clone()),
+        };
+        store.remove(&index_key.hash, &entry);
     }
 }

@@ -389,32 +389,87 @@ fn cmp_magnitudes(a: &[u8], b: &[u8]) -> Ordering {
     Ordering::Equal
 }
 
-impl fmt::Display for Number {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Number {
+    /// The number's canonical text (`-12.5`, `0.001`, `1000`), handed to `emit` in pieces:
+    /// the one rendering behind both `Display` and [`Number::write_text`].
+    fn render(&self, mut emit: impl FnMut(&[u8])) {
         if self.negative {
-            f.write_str("-")?;
+            emit(b"-");
         }
-        let digits = self.mantissa.to_string();
+        let mut buffer = [0u8; 40];
+        let digits = mantissa_digits(self.mantissa, &mut buffer);
         if self.exponent >= 0 {
-            f.write_str(&digits)?;
+            emit(digits);
             for _ in 0..self.exponent {
-                f.write_str("0")?;
+                emit(b"0");
             }
-            return Ok(());
+            return;
         }
         let point = digits.len() as i64 + i64::from(self.exponent);
         if point > 0 {
             let (whole, fraction) = digits
                 .split_at_checked(point as usize)
-                .unwrap_or((&digits, ""));
-            write!(f, "{whole}.{fraction}")
+                .unwrap_or((digits, b""));
+            emit(whole);
+            emit(b".");
+            emit(fraction);
         } else {
-            f.write_str("0.")?;
+            emit(b"0.");
             for _ in 0..-point {
-                f.write_str("0")?;
+                emit(b"0");
             }
-            f.write_str(&digits)
+            emit(digits);
         }
+    }
+
+    /// Appends the number's canonical text to `out` (what `Display` writes).
+    pub fn write_text(&self, out: &mut Vec<u8>) {
+        self.render(|piece| out.extend_from_slice(piece));
+    }
+}
+
+/// The decimal digits of `mantissa`, most significant first, written at the end of
+/// `buffer` (39 digits is the most a `u128` has). Where the value fits in a `u64` the
+/// division is done in 64 bits: a `u128` division costs several times more, and stored
+/// numbers almost always fit.
+fn mantissa_digits(mantissa: u128, buffer: &mut [u8; 40]) -> &[u8] {
+    let mut start = buffer.len();
+    let mut wide = mantissa;
+    let mut push = |digit: u8, start: &mut usize| {
+        *start -= 1;
+        if let Some(slot) = buffer.get_mut(*start) {
+            *slot = b'0' + digit;
+        }
+    };
+    let mut narrow = loop {
+        match u64::try_from(wide) {
+            Ok(narrow) => break narrow,
+            Err(_) => {
+                push((wide % 10) as u8, &mut start);
+                wide /= 10;
+            }
+        }
+    };
+    loop {
+        push((narrow % 10) as u8, &mut start);
+        narrow /= 10;
+        if narrow == 0 {
+            break;
+        }
+    }
+    buffer.get(start..).unwrap_or_default()
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut result = Ok(());
+        self.render(|piece| {
+            // Every piece is ASCII digits, a sign or a point.
+            if result.is_ok() {
+                result = f.write_str(std::str::from_utf8(piece).unwrap_or_default());
+            }
+        });
+        result
     }
 }
 
