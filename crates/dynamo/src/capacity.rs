@@ -127,8 +127,17 @@ impl ConsumedCapacity {
         self.total_read() + self.total_write()
     }
 
+    /// Units on the table itself, without its indexes: what `ConsumedCapacity.Table`
+    /// reports, and what the table's partitions are charged.
+    pub fn table_units(&self) -> f64 {
+        self.table_read + self.table_write
+    }
+
     /// The `ConsumedCapacity` member, or `None` when the request did not ask for it.
     pub fn to_wire(&self, mode: ReturnConsumedCapacity) -> Option<Value> {
+        if mode == ReturnConsumedCapacity::None {
+            return None;
+        }
         let mut out = Map::new();
         out.insert("TableName".into(), json!(self.table_name));
         out.insert("CapacityUnits".into(), json!(self.total()));
@@ -136,10 +145,7 @@ impl ConsumedCapacity {
             ReturnConsumedCapacity::None => return None,
             ReturnConsumedCapacity::Total => {}
             ReturnConsumedCapacity::Indexes => {
-                out.insert(
-                    "Table".into(),
-                    json!({"CapacityUnits": self.table_read + self.table_write}),
-                );
+                out.insert("Table".into(), json!({"CapacityUnits": self.table_units()}));
                 for (member, map) in [
                     ("GlobalSecondaryIndexes", &self.global_indexes),
                     ("LocalSecondaryIndexes", &self.local_indexes),

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use dynaplay_sim::{SimDuration, SimTime};
 use serde_json::Value;
 
-use crate::capacity::ReturnConsumedCapacity;
+use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity};
 use crate::error::{DynamoError, ErrorKind, Result};
 use crate::ops;
 use crate::table::{Table, TableStatus};
@@ -95,6 +95,11 @@ pub enum ItemsAs {
 pub struct Answer {
     pub response: Value,
     pub items: Option<RenderedItems>,
+    /// What a single-table operation consumed, whatever its request asked to see: the
+    /// physical model charges partitions from it without rendering `ConsumedCapacity`
+    /// into the response and reading it back. `None` for the operations that only report
+    /// capacity in their response (batches, transactions, the control plane).
+    pub capacity: Option<ConsumedCapacity>,
 }
 
 impl From<Value> for Answer {
@@ -102,6 +107,7 @@ impl From<Value> for Answer {
         Answer {
             response,
             items: None,
+            capacity: None,
         }
     }
 }

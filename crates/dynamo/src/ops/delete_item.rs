@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity};
-use crate::db::{Database, RequestContext};
+use crate::db::{Answer, Database, RequestContext};
 use crate::error::{DynamoError, Result};
 use crate::expr::ExpressionKind;
 use crate::ops::item_expressions::ExpressionParams;
@@ -26,7 +26,7 @@ use crate::request::{Fields, Violations};
 
 pub(crate) const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Condition];
 
-pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Answer> {
     let fields = Fields::of(request)?;
     let table_name = fields.string("TableName")?;
     let key = decode_item(&fields, "Key")?;
@@ -96,8 +96,8 @@ pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) 
     } else {
         None
     };
-    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
-    Ok(write_response(attributes, capacity.to_wire(mode), metrics))
+    let mode = ReturnConsumedCapacity::parse(consumed);
+    Ok(write_response(attributes, capacity, mode, metrics))
 }
 
 #[cfg(test)]

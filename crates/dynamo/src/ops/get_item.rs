@@ -74,13 +74,14 @@ pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) 
         };
         response.insert("Item".into(), wire);
     }
-    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
+    let mode = ReturnConsumedCapacity::parse(consumed);
     if let Some(wire) = capacity.to_wire(mode) {
         response.insert("ConsumedCapacity".into(), wire);
     }
     Ok(Answer {
         response: Value::Object(response),
         items: rendered,
+        capacity: Some(capacity),
     })
 }
 

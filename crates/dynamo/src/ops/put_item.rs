@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity};
-use crate::db::{Database, RequestContext};
+use crate::db::{Answer, Database, RequestContext};
 use crate::error::{DynamoError, Result};
 use crate::expr::ExpressionKind;
 use crate::ops::item_collection::{CollectionBudget, collection_size_exceeded};
@@ -31,7 +31,7 @@ use crate::request::{Fields, Violations};
 
 pub(crate) const ACCEPTED: &[ExpressionKind] = &[ExpressionKind::Condition];
 
-pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Answer> {
     let fields = Fields::of(request)?;
     let table_name = fields.string("TableName")?;
     let item = decode_item(&fields, "Item")?;
@@ -87,7 +87,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) 
         wants_old_on_failure(on_failure),
     )?;
 
-    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
+    let mode = ReturnConsumedCapacity::parse(consumed);
     let mut capacity = ConsumedCapacity::new(table_name);
     let change = Change {
         key: key.clone(),
@@ -107,7 +107,7 @@ pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) 
     } else {
         None
     };
-    Ok(write_response(attributes, capacity.to_wire(mode), metrics))
+    Ok(write_response(attributes, capacity, mode, metrics))
 }
 
 #[cfg(test)]

@@ -412,6 +412,7 @@ impl<'a> PageReader<'a> {
         Answer {
             response: Value::Object(response),
             items: rendered,
+            capacity: Some(capacity),
         }
     }
 }

@@ -276,7 +276,6 @@ pub(crate) struct ReadRequest {
 impl ReadRequest {
     /// Takes in what the request context says about the response.
     pub(crate) fn with_context(mut self, ctx: &RequestContext) -> ReadRequest {
-        self.return_capacity = ctx.capacity_mode(self.return_capacity);
         self.items_as = ctx.items_as;
         self
     }

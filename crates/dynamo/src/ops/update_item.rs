@@ -14,7 +14,7 @@
 use serde_json::Value;
 
 use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity};
-use crate::db::{Database, RequestContext};
+use crate::db::{Answer, Database, RequestContext};
 use crate::error::{DynamoError, Result};
 use crate::expr::{DocumentPath, ExpressionKind, UpdateExpression};
 use crate::key::KeySchema;
@@ -91,7 +91,7 @@ impl ItemUpdate {
     }
 }
 
-pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) -> Result<Value> {
+pub(crate) fn execute(db: &mut Database, request: &Value, _ctx: &RequestContext) -> Result<Answer> {
     let fields = Fields::of(request)?;
     let table_name = fields.string("TableName")?;
     let key = decode_item(&fields, "Key")?;
@@ -180,8 +180,8 @@ pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) 
     } else {
         None
     };
-    let mode = ctx.capacity_mode(ReturnConsumedCapacity::parse(consumed));
-    Ok(write_response(attributes, capacity.to_wire(mode), metrics))
+    let mode = ReturnConsumedCapacity::parse(consumed);
+    Ok(write_response(attributes, capacity, mode, metrics))
 }
 
 #[cfg(test)]

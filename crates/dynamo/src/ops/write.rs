@@ -24,7 +24,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::capacity::{ConsumedCapacity, write_units};
+use crate::capacity::{ConsumedCapacity, ReturnConsumedCapacity, write_units};
+use crate::db::Answer;
 use crate::error::{DynamoError, Result};
 use crate::expr::{ConditionExpression, DocumentPath, project};
 use crate::key::PrimaryKey;
@@ -218,20 +219,25 @@ pub(crate) fn item_collection_metrics(table: &Table, key: &PrimaryKey) -> Option
 /// Assembles a single-item write's response in AWS's member order.
 pub(crate) fn write_response(
     attributes: Option<Item>,
-    capacity: Option<Value>,
+    capacity: ConsumedCapacity,
+    mode: ReturnConsumedCapacity,
     metrics: Option<Value>,
-) -> Value {
+) -> Answer {
     let mut response = Map::new();
     if let Some(attributes) = attributes {
         response.insert("Attributes".into(), item_to_wire(&attributes));
     }
-    if let Some(capacity) = capacity {
-        response.insert("ConsumedCapacity".into(), capacity);
+    if let Some(wire) = capacity.to_wire(mode) {
+        response.insert("ConsumedCapacity".into(), wire);
     }
     if let Some(metrics) = metrics {
         response.insert("ItemCollectionMetrics".into(), metrics);
     }
-    Value::Object(response)
+    Answer {
+        response: Value::Object(response),
+        items: None,
+        capacity: Some(capacity),
+    }
 }
 
 #[cfg(test)]

@@ -738,6 +738,10 @@ impl DynamoService {
                 continue;
             }
             let units = match result {
+                Ok(Answer {
+                    capacity: Some(capacity),
+                    ..
+                }) => Some(capacity.table_units()),
                 Ok(answer) => reported_units(&answer.response, plan.table),
                 // A failed condition still costs the writes it would have made.
                 Err(err)
