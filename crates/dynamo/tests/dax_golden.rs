@@ -205,57 +205,23 @@ fn run_script(path: &Path) -> String {
     out
 }
 
-fn scripts() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dax_golden");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "golden"))
-        .collect();
-    files.sort();
-    files
+fn scripts_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dax_golden")
 }
 
 #[test]
 fn dax_golden_scripts() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut failures = Vec::new();
-    for path in scripts() {
-        let expected = std::fs::read_to_string(&path).unwrap();
-        let actual = run_script(&path);
-        if actual == expected {
-            continue;
-        }
-        if update {
-            std::fs::write(&path, &actual).unwrap();
-            continue;
-        }
-        let (line, want, got) = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .find(|(_, (e, a))| e != a)
-            .map(|(i, (e, a))| (i + 1, e.to_string(), a.to_string()))
-            .unwrap_or((
-                expected.lines().count().min(actual.lines().count()) + 1,
-                String::new(),
-                String::new(),
-            ));
-        failures.push(format!(
-            "{}:{line}\n  expected: {want}\n  actual:   {got}",
-            path.display()
-        ));
-    }
-    assert!(
-        failures.is_empty(),
-        "DAX golden scripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}",
-        failures.join("\n")
+    dynaplay_golden::check(
+        "DAX golden scripts",
+        &scripts_dir(),
+        Some("golden"),
+        run_script,
     );
 }
 
 #[test]
 fn scripts_exist_for_every_semantic() {
-    let names: Vec<String> = scripts()
+    let names: Vec<String> = dynaplay_golden::scripts(&scripts_dir(), Some("golden"))
         .iter()
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();

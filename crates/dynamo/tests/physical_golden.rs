@@ -362,26 +362,5 @@ fn run_script(path: &Path) -> String {
 #[test]
 fn physical_golden_scripts() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/physical");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty());
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut failures = Vec::new();
-    for path in paths {
-        let expected = std::fs::read_to_string(&path).unwrap();
-        let actual = run_script(&path);
-        if update {
-            std::fs::write(&path, &actual).unwrap();
-        } else if actual != expected {
-            failures.push(format!("{}:\n{actual}", path.display()));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "golden scripts differ (UPDATE_GOLDEN=1 rewrites):\n{}",
-        failures.join("\n")
-    );
+    dynaplay_golden::check("physical golden scripts", &dir, None, run_script);
 }

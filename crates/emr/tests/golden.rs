@@ -44,7 +44,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use dynaplay_emr::cluster::faults::Injection;
@@ -712,50 +712,8 @@ fn run_script(path: &Path) -> String {
     out
 }
 
-fn scripts() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "golden"))
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn golden_scripts() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut failures = Vec::new();
-    for path in scripts() {
-        let expected = std::fs::read_to_string(&path).unwrap();
-        let actual = run_script(&path);
-        if actual == expected {
-            continue;
-        }
-        if update {
-            std::fs::write(&path, &actual).unwrap();
-            continue;
-        }
-        let (line, want, got) = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .find(|(_, (e, a))| e != a)
-            .map(|(i, (e, a))| (i + 1, e.to_string(), a.to_string()))
-            .unwrap_or((
-                expected.lines().count().min(actual.lines().count()) + 1,
-                String::new(),
-                String::new(),
-            ));
-        failures.push(format!(
-            "{}:{line}\n  expected: {want}\n  actual:   {got}",
-            path.display()
-        ));
-    }
-    assert!(
-        failures.is_empty(),
-        "golden scripts differ (UPDATE_GOLDEN=1 rewrites them):\n{}",
-        failures.join("\n")
-    );
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    dynaplay_golden::check("golden scripts", &dir, Some("golden"), run_script);
 }
