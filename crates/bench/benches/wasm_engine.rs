@@ -103,10 +103,24 @@ mod wasm {
             Workload::service_put_item,
         );
         let service_query = bench(criterion, "wasm Query/service", w, Workload::service_query);
+        let get_text = bench(
+            criterion,
+            "wasm GetItem/execute-text",
+            w,
+            Workload::get_item_text,
+        );
+        let query_text = bench(
+            criterion,
+            "wasm Query/execute-text",
+            w,
+            Workload::query_text,
+        );
         let pairs = [
             ("GetItem", &get, &map_get),
             ("PutItem", &put, &map_put),
             ("Query", &query, &map_query),
+            ("GetItem, item as text", &get_text, &map_get),
+            ("Query, items as text", &query_text, &map_query),
             ("Table::get", &table_get, &map_get),
             ("Table::put", &table_put, &map_put),
             ("GetItem via DynamoService", &service_get, &map_get),

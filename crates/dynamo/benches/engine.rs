@@ -129,6 +129,18 @@ fn main() -> ExitCode {
         &mut workload,
         Workload::map_query,
     );
+    let get_text = bench(
+        &mut criterion,
+        "GetItem/execute-text",
+        &mut workload,
+        Workload::get_item_text,
+    );
+    let query_text = bench(
+        &mut criterion,
+        "Query/execute-text",
+        &mut workload,
+        Workload::query_text,
+    );
     let table_get = bench(
         &mut criterion,
         "GetItem/table-get",
@@ -163,6 +175,8 @@ fn main() -> ExitCode {
         ("GetItem", &get, &map_get),
         ("PutItem", &put, &map_put),
         ("Query", &query, &map_query),
+        ("GetItem, item as text", &get_text, &map_get),
+        ("Query, items as text", &query_text, &map_query),
         ("Table::get", &table_get, &map_get),
         ("Table::put", &table_put, &map_put),
         ("GetItem via DynamoService", &service_get, &map_get),

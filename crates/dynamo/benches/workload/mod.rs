@@ -27,7 +27,7 @@ use dynaplay_dynamo::key::PrimaryKey;
 use dynaplay_dynamo::physical::DynamoService;
 use dynaplay_dynamo::table::Table;
 use dynaplay_dynamo::value::{Item, item_from_wire};
-use dynaplay_dynamo::{Database, DynamoError, RequestContext, Settings};
+use dynaplay_dynamo::{Answer, Database, DynamoError, ItemsAs, RequestContext, Settings};
 use dynaplay_sim::{SimDuration, SimRng, SimTime};
 use serde_json::{Value, json};
 
@@ -95,6 +95,8 @@ impl Cursor {
 pub struct Workload {
     db: Database,
     ctx: RequestContext,
+    /// The context the HTTP endpoint reads with: items as JSON text.
+    text_ctx: RequestContext,
     /// The same table and items behind the physical model, on a clock that moves 10 µs
     /// per request (100,000 requests a second).
     service: DynamoService,
@@ -171,6 +173,10 @@ impl Workload {
         let mut workload = Workload {
             db: Database::default(),
             ctx,
+            text_ctx: RequestContext {
+                items_as: ItemsAs::Text,
+                ..ctx
+            },
             service,
             service_now,
             map,
@@ -265,6 +271,22 @@ impl Workload {
             return Ok(Value::Null);
         };
         self.db.execute("Query", request, &self.ctx)
+    }
+
+    /// GetItem through [`Database::answer`] with the item written as JSON text, as the HTTP
+    /// endpoint asks for it.
+    pub fn get_item_text(&mut self) -> Result<Answer, DynamoError> {
+        let at = self.gets.next();
+        let request = self.get_requests.get(at).unwrap_or(&Value::Null);
+        self.db.answer("GetItem", request, &self.text_ctx)
+    }
+
+    /// Query through [`Database::answer`] with the items written as JSON text, as the HTTP
+    /// endpoint asks for them.
+    pub fn query_text(&mut self) -> Result<Answer, DynamoError> {
+        let at = self.queries.next();
+        let request = self.query_requests.get(at).unwrap_or(&Value::Null);
+        self.db.answer("Query", request, &self.text_ctx)
     }
 
     /// GetItem through [`DynamoService::execute`].

@@ -63,7 +63,8 @@ pub(crate) fn execute(db: &mut Database, request: &Value, ctx: &RequestContext) 
         let wire = match ctx.items_as {
             ItemsAs::Values => projection.to_wire(item),
             ItemsAs::Text => {
-                let mut json = Vec::new();
+                // Room for a typical item up front rather than a string of doublings.
+                let mut json = Vec::with_capacity(1024);
                 projection.write_text(&mut json, item);
                 rendered = Some(RenderedItems {
                     member: "Item",
