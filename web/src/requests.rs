@@ -15,8 +15,9 @@
 
 use std::cell::RefCell;
 
-use dynaplay_world::World;
-use dynaplay_world::dynamo::{DynamoError, ErrorKind, OPERATIONS};
+use dynaplay_world::dynamo::value::response_text;
+use dynaplay_world::dynamo::{DynamoError, ErrorKind, ItemsAs, OPERATIONS};
+use dynaplay_world::{CONSOLE, World};
 use serde_json::Value;
 
 /// Operations that can change what is stored. Everything else only reads.
@@ -77,6 +78,24 @@ pub fn execute(
         ));
     };
     world.execute(operation, body)
+}
+
+/// [`execute`] answered as JSON text, the items written straight from the table as the
+/// endpoint writes them (rather than built as a `Value` tree first): what
+/// `window.dynaplay.execute` hands to `JSON.parse`.
+pub fn execute_json(
+    world: &RefCell<World>,
+    operation: &str,
+    body: &Value,
+) -> Result<String, DynamoError> {
+    admit(operation, body)?;
+    let internal = || DynamoError::new(ErrorKind::InternalServerError, "Internal server error");
+    let Ok(mut world) = world.try_borrow_mut() else {
+        return Err(internal());
+    };
+    let outcome = world.request_as(operation, body, CONSOLE, ItemsAs::Text);
+    let response = outcome.result?;
+    String::from_utf8(response_text(&response, outcome.items.as_ref())).map_err(|_| internal())
 }
 
 /// [`execute`] for a named client (the Consistency view's writer and readers, its lab),
@@ -157,6 +176,48 @@ mod tests {
 
     fn world() -> RefCell<World> {
         RefCell::new(World::new(1))
+    }
+
+    /// `window.dynaplay.execute` answers from text the engine wrote straight from the
+    /// table; it must say exactly what the `Value` the Console shows says.
+    #[wasm_bindgen_test]
+    fn answers_as_json_text_are_the_answers_as_values() {
+        let (as_text, as_values) = (world(), world());
+        let requests = [
+            (
+                "CreateTable",
+                json!({"TableName": "notes", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "n", "AttributeType": "N"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "n", "KeyType": "RANGE"}]}),
+            ),
+            (
+                "PutItem",
+                json!({"TableName": "notes", "Item": {"pk": {"S": "a"}, "n": {"N": "1"},
+                "text": {"S": "line\n\"quoted\" é"}, "tags": {"SS": ["x", "y"]}}}),
+            ),
+            (
+                "PutItem",
+                json!({"TableName": "notes", "Item": {"pk": {"S": "a"}, "n": {"N": "2.50"}}}),
+            ),
+            (
+                "GetItem",
+                json!({"TableName": "notes", "Key": {"pk": {"S": "a"}, "n": {"N": "1"}}}),
+            ),
+            (
+                "Query",
+                json!({"TableName": "notes", "KeyConditionExpression": "pk = :p",
+                "ExpressionAttributeValues": {":p": {"S": "a"}}, "ReturnConsumedCapacity": "TOTAL"}),
+            ),
+            ("Scan", json!({"TableName": "notes", "Limit": 1})),
+        ];
+        let mut items_written = 0;
+        for (operation, request) in &requests {
+            let text = execute_json(&as_text, operation, request).unwrap();
+            let value = execute(&as_values, operation, request).unwrap();
+            assert_eq!(text, value.to_string(), "{operation}");
+            items_written += usize::from(text.contains("\"S\":\"a\""));
+        }
+        assert_eq!(items_written, 3, "GetItem, Query and Scan returned items");
     }
 
     #[wasm_bindgen_test]

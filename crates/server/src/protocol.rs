@@ -17,7 +17,7 @@
 
 use dynaplay_world::DaxError;
 use dynaplay_world::dynamo::dax::CONTROL_OPERATIONS;
-use dynaplay_world::dynamo::value::RenderedItems;
+use dynaplay_world::dynamo::value::{RenderedItems, response_text};
 use dynaplay_world::dynamo::{DynamoError, ErrorKind, OPERATIONS};
 use serde_json::Value;
 
@@ -93,12 +93,10 @@ impl Reply {
     ///
     /// [`ItemsAs::Text`]: dynaplay_dynamo::ItemsAs::Text
     pub fn ok_with(response: &Value, items: Option<&RenderedItems>) -> Reply {
-        let Some(items) = items else {
-            return Reply::ok(response);
-        };
-        let mut body = Vec::with_capacity(items.json.len() + 256);
-        items.write_response(response, &mut body);
-        Reply { status: 200, body }
+        Reply {
+            status: 200,
+            body: response_text(response, items),
+        }
     }
 
     pub fn error(err: &DynamoError) -> Reply {

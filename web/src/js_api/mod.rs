@@ -81,7 +81,10 @@ pub fn install(world: Rc<RefCell<World>>, on_write: impl Fn() + 'static) -> Opti
             if result.is_ok() && requests::is_write(&operation) {
                 on_write();
             }
-            settle(result.map_err(|error| error.to_wire()))
+            match result {
+                Ok(json) => Promise::resolve(&JSON::parse(&json).unwrap_or(JsValue::NULL)),
+                Err(error) => Promise::reject(&to_js(&error.to_wire())),
+            }
         })
     };
     let advance = {
@@ -169,14 +172,14 @@ fn settle(result: Result<Value, Value>) -> Promise {
     }
 }
 
-/// Runs a request given as a JavaScript value.
+/// Runs a request given as a JavaScript value; the answer is the response's JSON text.
 fn execute(
     world: &RefCell<World>,
     operation: &str,
     request: &JsValue,
-) -> Result<Value, DynamoError> {
+) -> Result<String, DynamoError> {
     let body = request_body(request)?;
-    requests::execute(world, operation, &body)
+    requests::execute_json(world, operation, &body)
 }
 
 /// A JSON value as the equivalent JavaScript value.

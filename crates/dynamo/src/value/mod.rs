@@ -35,7 +35,7 @@ use std::collections::BTreeSet;
 pub use number::Number;
 pub use size::item_size;
 pub use wire::{MAX_NESTING_DEPTH, item_from_wire, item_to_wire};
-pub use wire_text::{RenderedItems, write_item};
+pub use wire_text::{RenderedItems, response_text, write_item};
 
 /// An item, or any map of attribute names to values: kept in name order so that every
 /// rendering of it is deterministic.

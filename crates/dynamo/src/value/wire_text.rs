@@ -189,6 +189,17 @@ impl RenderedItems {
     }
 }
 
+/// A whole response as JSON text: `response` as serde_json writes it, with `items` (when
+/// the operation wrote them as text) in the place their placeholder holds.
+pub fn response_text(response: &Value, items: Option<&RenderedItems>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(items.map_or(0, |i| i.json.len()) + 256);
+    match items {
+        Some(items) => items.write_response(response, &mut out),
+        None => write_json(&mut out, response),
+    }
+    out
+}
+
 /// Writes a `Value` as serde_json does.
 fn write_json(out: &mut Vec<u8>, value: &Value) {
     // Serialising a `Value` into a Vec cannot fail: no I/O, and every map key is a string.
