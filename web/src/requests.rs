@@ -67,17 +67,9 @@ pub fn execute(
     operation: &str,
     body: &Value,
 ) -> Result<Value, DynamoError> {
-    admit(operation, body)?;
-    // The world is only ever borrowed for the length of one synchronous call, so this
-    // cannot fail today; if it ever did, the page answers as a server would rather than
-    // dying on a panic.
-    let Ok(mut world) = world.try_borrow_mut() else {
-        return Err(DynamoError::new(
-            ErrorKind::InternalServerError,
-            "Internal server error",
-        ));
-    };
-    world.execute(operation, body)
+    with_world(world, operation, body, |world| {
+        world.execute(operation, body)
+    })
 }
 
 /// [`execute`] answered as JSON text, the items written straight from the table as the
@@ -88,14 +80,33 @@ pub fn execute_json(
     operation: &str,
     body: &Value,
 ) -> Result<String, DynamoError> {
+    with_world(world, operation, body, |world| {
+        let outcome = world.request_as(operation, body, CONSOLE, ItemsAs::Text);
+        let response = outcome.result?;
+        String::from_utf8(response_text(&response, outcome.items.as_ref()))
+            .map_err(|_| internal_error())
+    })
+}
+
+/// Admits the request, then runs `run` on the world.
+fn with_world<T>(
+    world: &RefCell<World>,
+    operation: &str,
+    body: &Value,
+    run: impl FnOnce(&mut World) -> Result<T, DynamoError>,
+) -> Result<T, DynamoError> {
     admit(operation, body)?;
-    let internal = || DynamoError::new(ErrorKind::InternalServerError, "Internal server error");
+    // The world is only ever borrowed for the length of one synchronous call, so this
+    // cannot fail today; if it ever did, the page answers as a server would rather than
+    // dying on a panic.
     let Ok(mut world) = world.try_borrow_mut() else {
-        return Err(internal());
+        return Err(internal_error());
     };
-    let outcome = world.request_as(operation, body, CONSOLE, ItemsAs::Text);
-    let response = outcome.result?;
-    String::from_utf8(response_text(&response, outcome.items.as_ref())).map_err(|_| internal())
+    run(&mut world)
+}
+
+fn internal_error() -> DynamoError {
+    DynamoError::new(ErrorKind::InternalServerError, "Internal server error")
 }
 
 /// [`execute`] for a named client (the Consistency view's writer and readers, its lab),
@@ -119,10 +130,7 @@ pub fn execute_as(
     }
     match world.try_borrow_mut() {
         Ok(mut world) => world.request(operation, body, client),
-        Err(_) => refused(DynamoError::new(
-            ErrorKind::InternalServerError,
-            "Internal server error",
-        )),
+        Err(_) => refused(internal_error()),
     }
 }
 
