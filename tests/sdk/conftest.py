@@ -44,10 +44,14 @@ class Endpoint:
                 raise RuntimeError(f"no DAX endpoint: {line!r} {self.process.stderr.read()}")
             self.dax_url = line.strip().rsplit(" ", 1)[-1]
 
-    def client(self, dax=False, **config):
-        """A DynamoDB client for the endpoint, or with `dax=True` for its DAX cluster."""
+    def client(self, dax=False, service="dynamodb", **config):
+        """A client for the endpoint (DynamoDB's, or with `service="dax"` DAX's management
+        API), or with `dax=True` a DynamoDB client for its DAX cluster. It makes exactly
+        one attempt per call: botocore counts `max_attempts` as retries on top of the first
+        attempt, `total_max_attempts` counts them all, and an SDK that retried throttles
+        would hide them."""
         return boto3.client(
-            "dynamodb",
+            service,
             endpoint_url=self.dax_url if dax else self.url,
             region_name="us-east-1",
             aws_access_key_id="fake",

@@ -8,9 +8,7 @@ can wait it out; the item cache keeps a TTL longer than the test.
 
 import time
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from conftest import Endpoint, create_table
 
@@ -136,20 +134,8 @@ def test_dax_answers_errors_as_dynamodb_does(dax_endpoint):
     assert (err["Code"], err["Message"]) == ("ResourceNotFoundException", "Requested resource not found")
 
 
-def management_client(server):
-    """boto3's DAX management client (`AmazonDAXV3`, JSON 1.1) pointed at the endpoint."""
-    return boto3.client(
-        "dax",
-        endpoint_url=server.url,
-        region_name="us-east-1",
-        aws_access_key_id="fake",
-        aws_secret_access_key="fake",
-        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
-    )
-
-
 def test_the_dax_management_api_answers_boto3s_dax_client(dax_endpoint):
-    dax = management_client(dax_endpoint)
+    dax = dax_endpoint.client(service="dax")
 
     # The cluster behind --dax-port is there, available, with its nodes.
     served = dax.describe_clusters(ClusterNames=["dynaplay"])["Clusters"]

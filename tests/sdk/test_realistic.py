@@ -7,9 +7,7 @@ throttled with ProvisionedThroughputExceededException. Without the flags none of
 happens: the endpoint is the idealised local DynamoDB people expect by default.
 """
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import Endpoint, create_table
@@ -22,20 +20,6 @@ def realistic():
     server = Endpoint("--realistic", "--seed", "1")
     yield server
     server.stop()
-
-
-def no_retries(endpoint):
-    """A client that makes exactly one attempt per call: botocore counts `max_attempts` as
-    retries on top of the first attempt, `total_max_attempts` counts them all, and an SDK
-    that retries throttles would hide them."""
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint.url,
-        region_name="us-east-1",
-        aws_access_key_id="fake",
-        aws_secret_access_key="fake",
-        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
-    )
 
 
 def write_then_read(ddb, table, consistent):
@@ -62,20 +46,20 @@ def burst(ddb, table, count):
 
 
 def test_eventually_consistent_reads_are_sometimes_stale_right_after_writes(realistic, table_name):
-    ddb = no_retries(realistic)
+    ddb = realistic.client()
     create_table(ddb, table_name)
     stale = write_then_read(ddb, table_name, consistent=False)
     assert 0 < stale < ROUNDS, f"{stale} of {ROUNDS} eventual reads were stale"
 
 
 def test_strongly_consistent_reads_are_never_stale(realistic, table_name):
-    ddb = no_retries(realistic)
+    ddb = realistic.client()
     create_table(ddb, table_name)
     assert write_then_read(ddb, table_name, consistent=True) == 0
 
 
 def test_a_burst_above_provisioned_capacity_is_throttled(realistic, table_name):
-    ddb = no_retries(realistic)
+    ddb = realistic.client()
     create_table(
         ddb,
         table_name,
@@ -94,7 +78,7 @@ def test_a_burst_above_provisioned_capacity_is_throttled(realistic, table_name):
 
 
 def test_without_the_flags_reads_are_fresh_and_nothing_is_throttled(endpoint, table_name):
-    ddb = no_retries(endpoint)
+    ddb = endpoint.client()
     create_table(
         ddb,
         table_name,
