@@ -120,12 +120,10 @@ impl Reply {
     }
 }
 
-/// A JSON document as text. `serde_json`'s writer straight into a buffer, rather than
-/// `Value`'s `Display` (which goes through `fmt::Formatter`): it is a few per cent of a
-/// request. Writing a `Value` cannot fail — its keys are strings — so the empty fallback is
-/// never sent.
+/// A JSON document as text: the engine's writer for responses, with no items written
+/// apart.
 fn json_text(value: &Value) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
+    response_text(value, None)
 }
 
 /// A 52-character request id in AWS's style (upper-case letters and digits), derived
